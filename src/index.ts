@@ -1,0 +1,4 @@
+// fieldstream: stream structured LLM output field by field.
+// The root entry point re-exports the public surface of every framework-free layer.
+
+export * from "./json/index.js";

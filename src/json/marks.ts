@@ -1,0 +1,54 @@
+// Invisible marks on snapshot objects: which containers are complete, and which string in a
+// snapshot was still being written. Private class fields stamped onto the objects themselves.
+//
+// A base class whose constructor returns its argument lets a subclass install private fields on any
+// object. Such fields are not properties: keys, JSON, spread, structuredClone and deep-equality
+// never see them, and reading or writing them costs about what a property access does, which is
+// far cheaper than a WeakMap entry on the per-read path.
+
+import type { PathSegment } from "./types.js";
+
+class Stamp {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: returning the target is what installs the fields on it.
+    return target;
+  }
+}
+
+class Complete extends Stamp {
+  #complete = true;
+  static has(target: object): boolean {
+    return #complete in target;
+  }
+}
+
+class OpenString extends Stamp {
+  #slot: PathSegment;
+  constructor(target: object, slot: PathSegment) {
+    super(target);
+    this.#slot = slot;
+  }
+  static get(target: object): PathSegment | undefined {
+    return #slot in target ? target.#slot : undefined;
+  }
+}
+
+/** Marks a container as complete; call once per container, when it closes. */
+export function markComplete(target: object): void {
+  new Complete(target);
+}
+
+/** Whether the container was marked complete. */
+export function isMarkedComplete(target: object): boolean {
+  return Complete.has(target);
+}
+
+/** Records that, in this snapshot, the string at `slot` was still being written. */
+export function markOpenString(target: object, slot: PathSegment): void {
+  new OpenString(target, slot);
+}
+
+/** The slot of the string being written when this snapshot was taken, if any. */
+export function openStringSlot(target: object): PathSegment | undefined {
+  return OpenString.get(target);
+}
