@@ -209,7 +209,7 @@ class Parser implements PartialParser {
     // Lenient mode ignores whatever follows the value, so it no longer counts against maxLength either.
     if (this.state === IGNORE) return false;
     const room = this.maxLength - this.consumed;
-    const limit = chunk.length > room ? room : chunk.length;
+    const limit = Math.min(chunk.length, room);
     const before = this.dirty;
     this.dirty = false;
     try {
