@@ -33,6 +33,31 @@ class OpenString extends Stamp {
   }
 }
 
+/** A private slot that can be attached to any object, readable and writable only through it. */
+export interface Mark<T> {
+  get(target: object): T | undefined;
+  set(target: object, value: T): void;
+}
+
+/** Creates a new, independent mark: each call defines its own private field. */
+export function defineMark<T>(): Mark<T> {
+  class Slot extends Stamp {
+    #value: T;
+    constructor(target: object, value: T) {
+      super(target);
+      this.#value = value;
+    }
+    static get(target: object): T | undefined {
+      return #value in target ? target.#value : undefined;
+    }
+    static set(target: object, value: T): void {
+      if (#value in target) target.#value = value;
+      else new Slot(target, value);
+    }
+  }
+  return { get: Slot.get, set: Slot.set };
+}
+
 /** Marks a container as complete; call once per container, when it closes. */
 export function markComplete(target: object): void {
   new Complete(target);

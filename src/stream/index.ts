@@ -1,0 +1,11 @@
+// The stream layer: ObjectStream, which ties a text source, the parser and the schema together.
+// Web-standard only (ReadableStream, AbortSignal, TextDecoder), so it runs in any runtime.
+
+export {
+  ObjectStream,
+  type ObjectStreamOf,
+  type StreamObjectOptions,
+  type StreamStatus,
+  streamObject,
+} from "./object-stream.js";
+export type { SourceInput, TextSource } from "./source.js";
