@@ -261,12 +261,10 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     }
   }
 
+  /** A new snapshot may be there: a value grew, appeared or completed (equal strings included). */
   private update(): void {
-    const raw = this.parser.value;
-    if (raw !== this.raw) {
-      this.raw = raw;
-      this.version++;
-    }
+    this.raw = this.parser.value;
+    this.version++;
     this.wake();
   }
 
