@@ -185,6 +185,20 @@ describe("completion and the active path", () => {
     expect(parser.value).toEqual({ a: [{}] });
   });
 
+  it("names the root as the active path inside an escape or a literal", () => {
+    for (const text of ['"ab\\', '"ab\\u00', "t", "nul", "-1"]) {
+      expect(withText(text).activePath, text).toEqual([]);
+    }
+  });
+
+  it("does not take a key inherited from Object.prototype for a member", () => {
+    const parser = withText('{"constructor":1');
+    const value = parser.value as object;
+    expect(parser.isComplete(value, "constructor")).toBe(false);
+    expect(parser.isComplete(value, "toString")).toBe(false);
+    expect(parser.isComplete(withText("[1,").value as object, "length")).toBe(false);
+  });
+
   it("calls onComplete innermost first with each value's path", () => {
     const events: [JsonValue, readonly PathSegment[]][] = [];
     const parser = createPartialParser({ onComplete: (value, path) => events.push([value, [...path]]) });

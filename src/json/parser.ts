@@ -182,7 +182,11 @@ class Parser implements PartialParser {
   get activePath(): readonly PathSegment[] | undefined {
     const stack = this.stack;
     const top = stack.length - 1;
-    if (top < 0) return this.state === STRING || this.state === NUMBER ? [] : undefined;
+    if (top < 0) {
+      const s = this.state;
+      const writing = s === STRING || s === ESCAPE || s === UNICODE || s === NUMBER || s === LITERAL;
+      return writing ? [] : undefined;
+    }
     const path: PathSegment[] = [];
     for (let i = 0; i <= top; i++) {
       const frame = stack[i]!;
@@ -194,9 +198,8 @@ class Parser implements PartialParser {
   isComplete(node?: object, key?: PathSegment): boolean {
     if (node === undefined) return this.rootComplete;
     if (isMarkedComplete(node)) return true;
-    if (key === undefined) return false;
+    if (key === undefined || !Object.hasOwn(node, key)) return false;
     const child = (node as Record<PathSegment, unknown>)[key];
-    if (child === undefined) return false;
     if (typeof child === "object" && child !== null) return isMarkedComplete(child);
     if (typeof child !== "string") return true;
     const openSlot = openStringSlot(node);
