@@ -98,6 +98,13 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
+/** Whether `key` names a member of the JSON container (not `length`, not an inherited property). */
+function isMember(node: object, key: PathSegment): boolean {
+  if (!Array.isArray(node)) return Object.hasOwn(node, key);
+  const index = typeof key === "number" ? key : Number(key);
+  return Number.isInteger(index) && index >= 0 && index < node.length;
+}
+
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   const lower = code | 0x20;
@@ -198,7 +205,7 @@ class Parser implements PartialParser {
   isComplete(node?: object, key?: PathSegment): boolean {
     if (node === undefined) return this.rootComplete;
     if (isMarkedComplete(node)) return true;
-    if (key === undefined || !Object.hasOwn(node, key)) return false;
+    if (key === undefined || !isMember(node, key)) return false;
     const child = (node as Record<PathSegment, unknown>)[key];
     if (typeof child === "object" && child !== null) return isMarkedComplete(child);
     if (typeof child !== "string") return true;
