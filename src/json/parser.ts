@@ -101,7 +101,7 @@ function isHighSurrogate(code: number): boolean {
 /** Whether `key` names a member of the JSON container (not `length`, not an inherited property). */
 function isMember(node: object, key: PathSegment): boolean {
   if (!Array.isArray(node)) return Object.hasOwn(node, key);
-  const index = typeof key === "number" ? key : Number(key);
+  const index = typeof key === "number" ? key : /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
   return Number.isInteger(index) && index >= 0 && index < node.length;
 }
 
