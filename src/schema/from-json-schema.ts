@@ -14,9 +14,8 @@ import {
   type JsonSchemaDocument,
   type JsonSchemaObject,
   type JsonSchemaTypeName,
-  keyword,
 } from "./json-schema.js";
-import { checkerOf, type JsonSchemaChecker } from "./json-schema-check.js";
+import { checkerOf, compilePattern, type JsonSchemaChecker } from "./json-schema-check.js";
 import type { Check, CheckResult, ObjectNode, SchemaNode, Slot, StreamPolicy, UnionNode } from "./node.js";
 import { slotOf } from "./node.js";
 import { parsePolicy } from "./policy.js";
@@ -57,7 +56,26 @@ const WHOLE_VALUE_KEYWORDS = [
   "unevaluatedProperties",
 ] as const;
 
+// Keywords that say what a value is, as opposed to what it must satisfy.
+const STRUCTURE_KEYWORDS = [
+  "type",
+  "properties",
+  "items",
+  "prefixItems",
+  "additionalProperties",
+  "enum",
+  "const",
+  "anyOf",
+  "oneOf",
+] as const satisfies readonly (keyof JsonSchemaObject)[];
+
 const ANY: SchemaNode = { kind: "any" };
+
+type UnionBuilder = {
+  kind: "union";
+  options: Slot[];
+  discriminator?: NonNullable<UnionNode["discriminator"]>;
+};
 
 /** Reads a JSON Schema as the root slot. Throws if a `$ref` points outside the schema. */
 export function slotFromJsonSchema(schema: JsonSchema): Slot {
@@ -92,8 +110,8 @@ class JsonSchemaReader {
     // The outermost wrapper's policy and default win, as with zod's wrappers.
     for (const wrapper of [...seen, ...this.document.parts(current)]) {
       const own = wrapper as JsonSchemaObject;
-      policy = { ...parsePolicy(keyword(own, "stream") ?? keyword(own, "x-stream")), ...policy };
-      if (!defaultValue && Object.hasOwn(own, "default")) defaultValue = { value: own.default as JsonValue };
+      policy = { ...parsePolicy(own.stream ?? own["x-stream"]), ...policy };
+      if (!defaultValue && own.default !== undefined) defaultValue = { value: own.default as JsonValue };
     }
     const parts = this.document.parts(current);
     const node = this.node(current);
@@ -167,18 +185,20 @@ class JsonSchemaReader {
 
   private build(schema: JsonSchemaObject): SchemaNode {
     const parts = this.document.parts(schema);
-    const values = allowedValues(parts);
+    const union = this.unionOf(parts);
+    // A union of constants (`anyOf: [{ const: "a" }, { const: "b" }]`) reads as one enum.
+    const constants = union?.options
+      .filter((option) => !this.isNull(option))
+      .map((option) => allowedValues(this.document.parts(option)));
+    const values =
+      allowedValues(parts) ??
+      (constants?.every((option) => option !== undefined) ? constants.flat() : undefined);
     if (values) {
       return values.every((value) => value === null)
         ? { kind: "null" }
-        : { kind: "enum", values: values as JsonValue[] };
+        : { kind: "enum", values: [...new Set(values)] as JsonValue[] };
     }
-    const union = this.unionOf(parts);
-    if (union) {
-      return union.options.every((option) => this.isNull(option))
-        ? { kind: "null" }
-        : this.union(schema, union.options);
-    }
+    if (union) return this.union(schema, union.options);
     const declared = declaredTypes(parts);
     const types = declared ? declared.filter((type) => type !== "null") : inferredTypes(parts);
     const kinds = [...new Set(types.map((type) => (type === "integer" ? "number" : type)))];
@@ -223,27 +243,11 @@ class JsonSchemaReader {
   private hasStructure(schema: JsonSchema): boolean {
     return this.document
       .parts(schema)
-      .some((part) =>
-        [
-          "type",
-          "properties",
-          "items",
-          "prefixItems",
-          "additionalProperties",
-          "enum",
-          "const",
-          "anyOf",
-          "oneOf",
-        ].some((key) => Object.hasOwn(part, key)),
-      );
+      .some((part) => STRUCTURE_KEYWORDS.some((key) => part[key] !== undefined));
   }
 
   private union(schema: JsonSchemaObject, options: readonly JsonSchema[]): UnionNode {
-    const node: { kind: "union"; options: Slot[]; discriminator?: NonNullable<UnionNode["discriminator"]> } =
-      {
-        kind: "union",
-        options: [],
-      };
+    const node: UnionBuilder = { kind: "union", options: [] };
     this.nodes.set(schema, node);
     const optionSchemas = options.filter((option) => !this.isNull(option));
     const slots = optionSchemas.map((option) => this.slot(option, false));
@@ -284,7 +288,12 @@ class JsonSchemaReader {
     const unknownKeys = freeForm || patterned ? "keep" : closed ? "reject" : open ? "keep" : "strip";
     const reader = this;
     let fields: Map<string, Slot> | undefined;
-    return {
+    const node: {
+      kind: "object";
+      readonly fields: ReadonlyMap<string, Slot>;
+      unknownKeys: ObjectNode["unknownKeys"];
+      rest?: Slot;
+    } = {
       kind: "object",
       // Properties may refer back to this very schema: read them on first use.
       get fields() {
@@ -299,10 +308,12 @@ class JsonSchemaReader {
         return fields;
       },
       unknownKeys,
-      ...(unknownKeys === "keep" && !patterned && restSchemas.length > 0
-        ? { rest: this.slot(combine(restSchemas), false) }
-        : {}),
     };
+    this.nodes.set(schema, node);
+    // Registered first: the rest may refer back to this object.
+    if (unknownKeys === "keep" && !patterned && restSchemas.length > 0)
+      node.rest = this.slot(combine(restSchemas), false);
+    return node;
   }
 
   private array(schema: JsonSchemaObject, parts: readonly JsonSchemaObject[]): SchemaNode {
@@ -335,19 +346,11 @@ function propertySchemas(part: JsonSchemaObject, key: string): JsonSchema[] {
   if (own && Object.hasOwn(own, key)) return [own[key]!];
   const matching: JsonSchema[] = [];
   for (const [pattern, schema] of Object.entries(part.patternProperties ?? {})) {
-    if (matches(pattern, key)) matching.push(schema);
+    if (compilePattern(pattern)?.test(key)) matching.push(schema);
   }
   if (matching.length > 0) return matching;
   const rest = part.additionalProperties;
   return rest === undefined || isList(rest) ? [] : [rest];
-}
-
-function matches(pattern: string, key: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    return false;
-  }
 }
 
 /** All of `schemas` as one schema. */
@@ -380,7 +383,8 @@ function judgesWhole(parts: readonly JsonSchemaObject[]): boolean {
   // `allOf`, or `$ref` beside other keywords.
   if (parts.length !== 1) return true;
   const schema = parts[0]!;
-  if (WHOLE_VALUE_KEYWORDS.some((key) => Object.hasOwn(schema, key))) return true;
+  const own = schema as Readonly<Record<string, unknown>>;
+  if (WHOLE_VALUE_KEYWORDS.some((key) => own[key] !== undefined)) return true;
   if (schema.additionalProperties === false || schema.items === false || schema.additionalItems === false)
     return true;
   const names = schema.propertyNames;

@@ -126,7 +126,7 @@ export function slotOf(node: SchemaNode, parts: Partial<Omit<Slot, "node">> = {}
   return {
     node,
     optional: parts.optional ?? false,
-    nullable: parts.nullable ?? false,
+    nullable: (parts.nullable ?? false) || (node.kind === "enum" && node.values.includes(null)),
     ...(parts.default ? { default: parts.default } : {}),
     atomic: parts.atomic ?? defaultAtomic(node),
     required: parts.required ?? false,

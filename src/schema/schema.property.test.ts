@@ -62,7 +62,7 @@ function toZod(shape: Shape): z.ZodType {
   }
 }
 
-function valueOf(shape: Shape): fc.Arbitrary<JsonValue> {
+function valuesOf(shape: Shape): fc.Arbitrary<JsonValue> {
   switch (shape.kind) {
     case "string":
       return fc.string({ unit: "grapheme", maxLength: 12 });
@@ -75,17 +75,17 @@ function valueOf(shape: Shape): fc.Arbitrary<JsonValue> {
     case "enum":
       return fc.constantFrom(...shape.values);
     case "nullable":
-      return fc.option(valueOf(shape.inner), { nil: null });
+      return fc.option(valuesOf(shape.inner), { nil: null });
     case "array":
-      return fc.array(valueOf(shape.element), { maxLength: 4 });
+      return fc.array(valuesOf(shape.element), { maxLength: 4 });
     case "object": {
       const entries = shape.fields.map((f) =>
         f.optional
           ? fc.option(
-              valueOf(f.shape).map((v) => [f.key, v] as const),
+              valuesOf(f.shape).map((v) => [f.key, v] as const),
               { nil: undefined },
             )
-          : valueOf(f.shape).map((v) => [f.key, v] as const),
+          : valuesOf(f.shape).map((v) => [f.key, v] as const),
       );
       return fc.tuple(...entries).map((pairs) => {
         const out: Record<string, JsonValue> = {};
@@ -138,6 +138,7 @@ function notPartialOf(shape: Shape, partial: unknown, final: unknown, at: string
     }
     return undefined;
   }
+  if (shape.kind !== "object") return `${at}: unexpected ${shape.kind}`;
   if (typeof partial !== "object" || typeof final !== "object" || Array.isArray(partial) || final === null) {
     return `${at}: object`;
   }
@@ -159,7 +160,7 @@ function notPartialOf(shape: Shape, partial: unknown, final: unknown, at: string
 describe("streamObject over random schemas", () => {
   it("yields only partials of the final value, and the final value zod parses", async () => {
     const cases = shapeArb.chain((shape) =>
-      valueOf(shape).chain((value) => {
+      valuesOf(shape).chain((value) => {
         const text = JSON.stringify(value);
         return fc.tuple(fc.constant(shape), fc.constant(text), cuts(text));
       }),
