@@ -734,8 +734,9 @@ class Parser implements PartialParser {
   /** Keeps the end of the text seen so far, for error excerpts that straddle chunks. */
   private remember(chunk: string, n: number): void {
     const text = n === chunk.length ? chunk : chunk.slice(0, n);
-    this.tail =
-      text.length >= EXCERPT_RADIUS ? text.slice(-EXCERPT_RADIUS) : (this.tail + text).slice(-EXCERPT_RADIUS);
+    // Appending is cheap; trimming only once the tail has doubled keeps this O(1) per chunk.
+    this.tail = text.length >= EXCERPT_RADIUS ? text : this.tail + text;
+    if (this.tail.length > 2 * EXCERPT_RADIUS) this.tail = this.tail.slice(-EXCERPT_RADIUS);
   }
 }
 

@@ -30,10 +30,11 @@ interface ObjectExtras {
   readonly required: readonly string[];
 }
 
-const extrasCache = new WeakMap<ObjectNode, ObjectExtras>();
+const extrasMark = defineMark<ObjectExtras>();
 
+/** Defaults and required keys of an object node, computed on first use and kept on the node. */
 function extrasOf(node: ObjectNode): ObjectExtras {
-  let extras = extrasCache.get(node);
+  let extras = extrasMark.get(node);
   if (!extras) {
     const defaults: [string, JsonValue][] = [];
     const required: string[] = [];
@@ -42,7 +43,7 @@ function extrasOf(node: ObjectNode): ObjectExtras {
       if (slot.required) required.push(key);
     }
     extras = { defaults, required };
-    extrasCache.set(node, extras);
+    extrasMark.set(node, extras);
   }
   return extras;
 }
@@ -163,8 +164,12 @@ export class Shaper {
     hint: JsonValue | undefined,
     path: PathSegment[] | undefined,
   ): Shaped {
-    const memo = this.memo.get(raw);
-    if (memo && memo.slot === slot) return memo.shaped;
+    // An open object is new in every snapshot and never met again: only complete ones are worth a memo.
+    const complete = isMarkedComplete(raw);
+    if (complete) {
+      const memo = this.memo.get(raw);
+      if (memo && memo.slot === slot) return memo.shaped;
+    }
     const previous = hint !== undefined && isPlainObject(hint) ? hint : undefined;
     const fields = node.fields;
     let out: JsonObject | undefined;
@@ -196,7 +201,7 @@ export class Shaper {
         break;
       }
     }
-    this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount: 0 });
+    if (complete) this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount: 0 });
     return shaped;
   }
 
