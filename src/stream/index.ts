@@ -4,6 +4,7 @@
 export {
   ObjectStream,
   type ObjectStreamOf,
+  type RetryContext,
   type StreamObjectOptions,
   type StreamStatus,
   streamObject,

@@ -313,6 +313,79 @@ describe("stopping", () => {
   });
 });
 
+describe("retries", () => {
+  it("starts a new attempt when asked, with fresh partials and the errors of the last one", async () => {
+    const contexts: { attempt: number; error: unknown; text: string; partial: unknown }[] = [];
+    const stream = streamObject({
+      schema: z.object({ name: z.string().min(3), city: z.string() }),
+      source: source(chunk('{"name":"Al","city":"Paris"}', 3)),
+      onInvalidField: "abort",
+      retry: (context) => {
+        contexts.push(context);
+        return source(chunk('{"name":"Alice","city":"Paris"}', 3));
+      },
+    });
+    const attempts = new Set<number>();
+    const seen: unknown[] = [];
+    for await (const partial of stream) {
+      attempts.add(stream.attempt);
+      seen.push(structuredClone(partial));
+    }
+    expect(await stream.final).toEqual({ name: "Alice", city: "Paris" });
+    expect(stream.attempt).toBe(2);
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]!.error).toBeInstanceOf(FieldValidationError);
+    expect(contexts[0]!.text).toBe('{"name":"Al"');
+    // The second attempt's partials grow from nothing again.
+    expect(seen).toContainEqual({ name: "Ali" });
+    expect([...attempts]).toEqual([1, 2]);
+  });
+
+  it("fails with the last error when retry gives up", async () => {
+    let calls = 0;
+    const stream = streamObject({
+      schema: z.object({ n: z.number() }),
+      source: source(['{"n":"x"}']),
+      retry: ({ attempt }) => {
+        calls++;
+        return attempt < 3 ? source(['{"n":', '"y"}']) : undefined;
+      },
+    });
+    const failure = await stream.final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect(calls).toBe(3);
+    expect(stream.attempt).toBe(3);
+  });
+
+  it("does not repeat elements a failed attempt already delivered", async () => {
+    const stream = streamObject({
+      schema: z.array(z.object({ id: z.number() })),
+      source: source(['[{"id":1},{"id":2},{"id":"x"}]']),
+      retry: ({ attempt }) => (attempt === 1 ? source(['[{"id":1},{"id":2},{"id":3}]']) : undefined),
+    });
+    const ids: number[] = [];
+    for await (const item of stream.elements) ids.push(item.id);
+    expect(ids).toEqual([1, 2, 3]);
+  });
+
+  it("never retries after the stream itself was aborted", async () => {
+    let calls = 0;
+    const input = stalling(['{"a":']);
+    const stream = streamObject({
+      schema: z.object({ a: z.string() }),
+      source: input,
+      retry: () => {
+        calls++;
+        return source(['{"a":"b"}']);
+      },
+    });
+    await input.stalled;
+    stream.abort(new Error("stop"));
+    await stream.final.catch(() => {});
+    expect(calls).toBe(0);
+  });
+});
+
 describe("sources", () => {
   it("decodes bytes split inside multi-byte characters from a ReadableStream", async () => {
     const bytes = new TextEncoder().encode('{"name":"Zoë 漢字 😀"}');

@@ -38,6 +38,24 @@ export interface StreamObjectOptions<S> {
   readonly lenient?: boolean;
   readonly maxDepth?: number;
   readonly maxLength?: number;
+  /**
+   * Called when an attempt fails (invalid JSON, a field or the whole value invalid, a source error),
+   * unless the stream was aborted. Return the source of a new attempt to try again, or nothing to
+   * fail with `context.error`. Partials start afresh with each attempt; elements already delivered
+   * are not repeated (the new attempt's elements continue after them).
+   */
+  readonly retry?: (context: RetryContext) => SourceInput | undefined | Promise<SourceInput | undefined>;
+}
+
+/** What a `retry` callback learns about the attempt that failed. */
+export interface RetryContext {
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly error: unknown;
+  /** The raw JSON text the attempt received. */
+  readonly text: string;
+  /** The last partial of the attempt. */
+  readonly partial: unknown;
 }
 
 type InputOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : unknown;
@@ -65,11 +83,17 @@ type Waiter = () => void;
 export class ObjectStream<Partial, Output, Element = never> implements AsyncIterable<Partial> {
   /** The validated value. Rejects with the stream's error; never an unhandled rejection. */
   readonly final: Promise<Output>;
-  private readonly parser: PartialParser;
-  private readonly shaper: Shaper;
-  private readonly checker: FieldChecker;
+  private parser!: PartialParser;
+  private shaper!: Shaper;
+  private checker!: FieldChecker;
+  private readonly described: ReturnType<typeof describeSchema>;
   private readonly controller = new AbortController();
-  private readonly text: string[] = [];
+  /** Aborts the attempt under way: on a field that fails with `onInvalidField: "abort"`, or with the stream. */
+  private attemptController = new AbortController();
+  private attemptNumber = 0;
+  /** Elements delivered before this attempt: the attempt's own elements below this index are repeats. */
+  private elementsBefore = 0;
+  private text: string[] = [];
   private readonly found: Element[] = [];
   private readonly invalid: FieldValidationError[] = [];
   private readonly waiters = new Set<Waiter>();
@@ -82,35 +106,55 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private settle!: { resolve(value: Output): void; reject(error: unknown): void };
 
   constructor(private readonly options: StreamObjectOptions<unknown>) {
-    const described = describeSchema(options.schema, options.jsonSchema);
+    this.described = describeSchema(options.schema, options.jsonSchema);
     this.final = new Promise<Output>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
     this.final.catch(() => {});
+    this.startAttempt();
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) this.abort(signal.reason);
+      else signal.addEventListener("abort", () => this.abort(signal.reason), { once: true });
+    }
+    void this.pump();
+  }
+
+  /** Fresh parser, checks and shaping for a new attempt; partials start again from nothing. */
+  private startAttempt(): void {
+    const described = this.described;
+    const options = this.options;
+    this.attemptNumber++;
+    this.attemptController = new AbortController();
+    this.elementsBefore = this.found.length;
+    this.text = [];
+    this.raw = undefined;
+    this.version++;
     this.checker = new FieldChecker(
       described.root,
       {
         invalid: (error) => this.fieldFailed(error),
-        element: (output) => {
+        element: (output, index) => {
+          if (index < this.elementsBefore) return;
           this.found.push(output as Element);
           this.wake();
         },
       },
       described.elementsAt,
     );
-    this.parser = createPartialParser({
+    const parser = createPartialParser({
       lenient: options.lenient ?? false,
       ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
       ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
       onComplete: (value, path) => this.checker.complete(value, path),
     });
-    this.shaper = new Shaper(described.root, () => this.parser.isComplete());
-    const signal = options.signal;
-    if (signal) {
-      if (signal.aborted) this.abort(signal.reason);
-      else signal.addEventListener("abort", () => this.abort(signal.reason), { once: true });
-    }
-    void this.pump(described.check);
+    this.parser = parser;
+    this.shaper = new Shaper(described.root, () => parser.isComplete());
+  }
+
+  /** The attempt under way, from 1. A new attempt starts when `retry` asks for one. */
+  get attempt(): number {
+    return this.attemptNumber;
   }
 
   /** `streaming` until the value is complete and validated (`done`) or the stream failed (`failed`). */
@@ -142,7 +186,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     return this.invalid;
   }
 
-  /** Aborted when the stream is: hand it to whatever produces the source. */
+  /** Aborted when the stream is (for good, not for a retry). */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -165,6 +209,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   abort(reason?: unknown): void {
     if (this.state !== "streaming") return;
     this.controller.abort(reason);
+    this.attemptController.abort(this.controller.signal.reason);
     this.fail(this.controller.signal.reason);
   }
 
@@ -232,32 +277,67 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     for (const resolve of waiting) resolve();
   }
 
-  private async pump(check: (value: unknown) => unknown): Promise<void> {
-    const signal = this.controller.signal;
-    try {
-      const input = this.options.source;
-      const source = typeof input === "function" ? await input(signal) : input;
-      for await (const chunk of readText(source, signal)) {
-        if (this.state !== "streaming") return;
-        this.text.push(chunk);
-        if (this.parser.push(chunk)) this.update();
+  private async pump(): Promise<void> {
+    let source: SourceInput = this.options.source;
+    for (;;) {
+      const outcome = await this.run(source);
+      if (this.state !== "streaming") return;
+      if (outcome.ok) {
+        this.state = "done";
+        this.settle.resolve(outcome.value as Output);
+        this.wake();
+        return;
+      }
+      let next: SourceInput | undefined;
+      try {
+        next = await this.options.retry?.({
+          attempt: this.attemptNumber,
+          error: outcome.error,
+          text: this.rawText,
+          partial: this.partial,
+        });
+      } catch (error) {
+        this.fail(error);
+        return;
       }
       if (this.state !== "streaming") return;
+      if (next === undefined) {
+        this.fail(outcome.error);
+        return;
+      }
+      source = next;
+      this.startAttempt();
+      this.wake();
+    }
+  }
+
+  /** One attempt: read the source to its end, then validate the whole value. */
+  private async run(
+    input: SourceInput,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    const signal = this.attemptController.signal;
+    const failed = () => ({ ok: false as const, error: signal.reason as unknown });
+    try {
+      const source = typeof input === "function" ? await input(signal) : input;
+      for await (const chunk of readText(source, signal)) {
+        if (signal.aborted) return failed();
+        this.text.push(chunk);
+        if (this.parser.push(chunk)) this.update();
+        if (signal.aborted) return failed();
+      }
+      if (signal.aborted) return failed();
       const value = this.parser.end();
       this.update();
       await this.checker.settled();
-      if (this.state !== "streaming") return;
-      const result = (await check(value)) as
+      if (signal.aborted) return failed();
+      const result = (await this.described.check(value)) as
         | { value: unknown; issues?: undefined }
         | { issues: ValidationError["issues"] };
-      if (this.state !== "streaming") return;
-      if (result.issues) throw new ValidationError(result.issues, this.rawText, value);
-      this.state = "done";
-      this.settle.resolve(result.value as Output);
-      this.wake();
+      if (result.issues) return { ok: false, error: new ValidationError(result.issues, this.rawText, value) };
+      return { ok: true, value: result.value };
     } catch (error) {
       this.update();
-      this.fail(error);
+      return { ok: false, error: signal.aborted ? signal.reason : error };
     }
   }
 
@@ -272,7 +352,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.invalid.push(error);
     this.shaper.hide(error.path);
     this.options.onFieldError?.(error);
-    if (this.options.onInvalidField === "abort") this.abort(error);
+    if (this.options.onInvalidField === "abort") this.attemptController.abort(error);
   }
 
   private fail(error: unknown): void {
@@ -280,6 +360,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.state = "failed";
     this.failure = error;
     if (!this.controller.signal.aborted) this.controller.abort(error);
+    this.attemptController.abort(this.controller.signal.reason);
     this.settle.reject(error);
     this.wake();
   }
