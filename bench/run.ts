@@ -6,6 +6,7 @@ import { type BenchDocument, benchDocuments } from "./documents.js";
 import { type Contender, canCollect, type Measurement, measureTogether, type Plan } from "./measure.js";
 import { aiSdk, fieldstream, jsonEqual, jsonriver, peers } from "./peers.js";
 import { schemaOverhead } from "./schema-overhead.js";
+import { sdkOverhead } from "./sdk-overhead.js";
 
 const KB = 1024;
 /** Above this the O(n²) parsers would take minutes per run; their trend is clear from the smaller rows. */
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
     console.log(`${render(table)}\n`);
   }
   console.log(`${await schemaOverhead()}\n`);
+  console.log(`${await sdkOverhead()}\n`);
   const probe = await splitPairProbe();
   console.log(footer(tables, probe, (performance.now() - started) / 1000));
 }

@@ -37,14 +37,23 @@ export class ProviderError extends Error {
   readonly body: unknown;
   /** Whether trying again may succeed (rate limits, server errors, dropped connections). */
   readonly retryable: boolean;
+  /** How long the provider asked to wait before trying again (its `retry-after`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     message: string,
-    options: { status?: number; body?: unknown; retryable?: boolean; cause?: unknown } = {},
+    options: {
+      status?: number;
+      body?: unknown;
+      retryable?: boolean;
+      retryAfterMs?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
     this.body = options.body;
+    this.retryAfterMs = options.retryAfterMs;
     this.retryable =
       options.retryable ?? (options.status === undefined || options.status === 429 || options.status >= 500);
   }

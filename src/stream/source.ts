@@ -47,18 +47,22 @@ export async function* readText(
 ): AsyncGenerator<string, void, undefined> {
   const reader = readerOf(source);
   let decoder: TextDecoder | undefined;
-  let stop: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    stop = () => signal.removeEventListener("abort", onAbort);
-  });
-  aborted.catch(() => {});
+  // The read under way, so that an abort can reject it without waiting for the source to answer.
+  let rejectRead: ((reason: unknown) => void) | undefined;
+  const onAbort = () => rejectRead?.(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const read = (): Promise<IteratorResult<string | Uint8Array>> => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      rejectRead = reject;
+      reader.next().then(resolve, reject);
+    });
+  };
   let finished = false;
   try {
     for (;;) {
-      const result = await Promise.race([reader.next(), aborted]);
+      const result = await read();
+      rejectRead = undefined;
       if (result.done) break;
       const chunk = result.value;
       if (typeof chunk === "string") {
@@ -82,7 +86,7 @@ export async function* readText(
       if (rest) yield rest;
     }
   } finally {
-    stop?.();
+    signal.removeEventListener("abort", onAbort);
     if (!finished) reader.cancel(signal.aborted ? signal.reason : undefined);
   }
 }

@@ -1,0 +1,65 @@
+// Anthropic Messages: tools (the forced tool's `input_json_delta`) and json (text), sent through
+// `@anthropic-ai/sdk` and read back with the Anthropic adapter.
+
+import { anthropicEvents } from "../providers/index.js";
+import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import { formatInstruction } from "./prompts.js";
+import type { ResolvedModel } from "./response-model.js";
+
+interface AnthropicClient {
+  messages: {
+    create(body: Body, options?: { signal?: AbortSignal; maxRetries?: number }): PromiseLike<unknown>;
+  };
+}
+
+export function isAnthropicClient(client: unknown): client is AnthropicClient {
+  const c = client as { messages?: { create?: unknown }; chat?: unknown } | null;
+  return typeof c?.messages?.create === "function" && c.chat === undefined;
+}
+
+/** Anthropic requires a token limit; this one is used when the request has none. */
+const DEFAULT_MAX_TOKENS = 4096;
+
+function withSystem(system: unknown, instruction: string): unknown {
+  if (system === undefined) return instruction;
+  if (typeof system === "string") return `${system}\n\n${instruction}`;
+  return [...(system as unknown[]), { type: "text", text: instruction }];
+}
+
+export function anthropicBinding(client: AnthropicClient): Binding {
+  return {
+    provider: "anthropic",
+    modes: ["tools", "json", "md_json"],
+    defaultMode: "tools",
+    request(params: Body, model: ResolvedModel, mode: Mode): Body {
+      const body: Body = { max_tokens: DEFAULT_MAX_TOKENS, ...withoutOwnParams(params), stream: true };
+      if (mode === "tools") {
+        body.tools = [
+          {
+            name: model.name,
+            ...(model.description ? { description: model.description } : {}),
+            input_schema: model.jsonSchema,
+          },
+        ];
+        body.tool_choice = { type: "tool", name: model.name };
+      } else {
+        body.system = withSystem(
+          params.system,
+          formatInstruction(mode === "md_json" ? "md_json" : "json", model.jsonSchema, model.description),
+        );
+      }
+      return body;
+    },
+    async open(body: Body, signal: AbortSignal) {
+      const stream = (await client.messages.create(body, { signal, maxRetries: 0 })) as AsyncIterable<never>;
+      return anthropicEvents(stream);
+    },
+    reask(body: Body, answer: string, reason: string): Body {
+      const messages = (body.messages as unknown[] | undefined) ?? [];
+      return {
+        ...body,
+        messages: [...messages, { role: "assistant", content: answer }, { role: "user", content: reason }],
+      };
+    },
+  };
+}

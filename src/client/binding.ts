@@ -1,0 +1,45 @@
+// The seam between the client and one provider API: how a request is built for a mode, sent with
+// the official SDK, read back as provider events, and extended to re-ask after a failed answer.
+
+import type { ProviderEvent } from "../providers/events.js";
+import type { ResolvedModel } from "./response-model.js";
+
+/** How the model is made to answer in the schema. */
+export type Mode = "tools" | "json_schema" | "json" | "md_json";
+
+export type Body = Record<string, unknown>;
+
+export interface Binding {
+  /** For messages and hooks, e.g. `openai`, `anthropic`. */
+  readonly provider: string;
+  readonly modes: readonly Mode[];
+  readonly defaultMode: Mode;
+  /** The request of a first attempt: the user's parameters plus what the mode needs. */
+  request(params: Body, model: ResolvedModel, mode: Mode): Body;
+  /** Sends the request; aborting `signal` cancels the HTTP request. */
+  open(body: Body, signal: AbortSignal): Promise<AsyncIterable<ProviderEvent>>;
+  /** The request of the next attempt: the conversation with the failed answer and the reason. */
+  reask(body: Body, answer: string, reason: string, mode: Mode): Body;
+}
+
+/** Where the JSON arrives: the forced tool call's arguments, or the text. */
+export function channelOf(mode: Mode): "tool" | "text" {
+  return mode === "tools" ? "tool" : "text";
+}
+
+/** The text modes may wrap the JSON in prose or a fence. */
+export function isLenient(mode: Mode): boolean {
+  return mode === "md_json" || mode === "json";
+}
+
+/** The parameters fieldstream reads itself and never sends. */
+export function withoutOwnParams(params: Body): Body {
+  const {
+    response_model: _model,
+    max_retries: _retries,
+    stream: _stream,
+    on_invalid_field: _invalid,
+    ...rest
+  } = params;
+  return rest;
+}

@@ -1,0 +1,87 @@
+// Google Gemini through `@google/genai`: json_schema (a JSON response) and tools (a forced function
+// call, including Gemini 3's streamed arguments), plus the text modes via a system instruction.
+
+import { geminiEvents } from "../providers/index.js";
+import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import { formatInstruction } from "./prompts.js";
+import type { ResolvedModel } from "./response-model.js";
+
+interface GeminiClient {
+  models: { generateContentStream(body: Body): PromiseLike<unknown> };
+}
+
+export function isGeminiClient(client: unknown): client is GeminiClient {
+  return (
+    typeof (client as { models?: { generateContentStream?: unknown } } | null)?.models
+      ?.generateContentStream === "function"
+  );
+}
+
+type Content = { role: string; parts: { text: string }[] };
+
+function contentsOf(contents: unknown): unknown[] {
+  if (contents === undefined) return [];
+  if (typeof contents === "string") return [{ role: "user", parts: [{ text: contents }] }];
+  return Array.isArray(contents) ? contents : [contents];
+}
+
+function withInstruction(existing: unknown, instruction: string): unknown {
+  if (existing === undefined) return instruction;
+  if (typeof existing === "string") return `${existing}\n\n${instruction}`;
+  return { role: "system", parts: [...((existing as Content).parts ?? []), { text: instruction }] };
+}
+
+export function geminiBinding(client: GeminiClient): Binding {
+  return {
+    provider: "gemini",
+    modes: ["json_schema", "tools", "json", "md_json"],
+    defaultMode: "json_schema",
+    request(params: Body, model: ResolvedModel, mode: Mode): Body {
+      const body: Body = { ...withoutOwnParams(params) };
+      const config: Body = { ...((params.config as Body | undefined) ?? {}) };
+      switch (mode) {
+        case "json_schema":
+          config.responseMimeType = "application/json";
+          config.responseJsonSchema = model.jsonSchema;
+          break;
+        case "tools":
+          config.tools = [
+            {
+              functionDeclarations: [
+                {
+                  name: model.name,
+                  ...(model.description ? { description: model.description } : {}),
+                  parametersJsonSchema: model.jsonSchema,
+                },
+              ],
+            },
+          ];
+          config.toolConfig = { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [model.name] } };
+          break;
+        default:
+          config.systemInstruction = withInstruction(
+            config.systemInstruction,
+            formatInstruction(mode === "md_json" ? "md_json" : "json", model.jsonSchema, model.description),
+          );
+          if (mode === "json") config.responseMimeType = "application/json";
+      }
+      body.config = config;
+      return body;
+    },
+    async open(body: Body, signal: AbortSignal) {
+      const config = { ...(body.config as Body), abortSignal: signal };
+      const stream = (await client.models.generateContentStream({ ...body, config })) as AsyncIterable<never>;
+      return geminiEvents(stream);
+    },
+    reask(body: Body, answer: string, reason: string): Body {
+      return {
+        ...body,
+        contents: [
+          ...contentsOf(body.contents),
+          { role: "model", parts: [{ text: answer }] },
+          { role: "user", parts: [{ text: reason }] },
+        ],
+      };
+    },
+  };
+}

@@ -1,0 +1,261 @@
+// Failures through the real SDKs: every fault the mock server can inject ends in a typed error or a
+// successful retry, invalid answers are re-asked (early, while still streaming), and nothing hangs.
+
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import OpenAI from "openai";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
+import {
+  FieldValidationError,
+  IncompleteOutputError,
+  instructor,
+  JsonStreamError,
+  ProviderError,
+  RefusalError,
+  ValidationError,
+} from "../../src/index.js";
+import { type Fault, type MockProvider, type Script, startMockProvider } from "../../src/testing/index.js";
+import { MeetingInfo, meetingAnswer, meetingJson } from "../helpers/meeting.js";
+
+let mock: MockProvider;
+beforeAll(async () => {
+  mock = await startMockProvider();
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeAll(() => {
+  process.on("unhandledRejection", onUnhandled);
+});
+afterAll(() => {
+  process.off("unhandledRejection", onUnhandled);
+});
+afterEach(() => {
+  expect(unhandled).toEqual([]);
+});
+
+const fast = { retryDelay: { baseMs: 1, maxMs: 5 } };
+const good: Script = { text: meetingJson, chunks: 6 };
+
+type Client = "openai" | "anthropic" | "gemini";
+
+/** A streamed structured call in json-ish text mode on the given provider. */
+function call(client: Client, options: { maxRetries?: number; signal?: AbortSignal } = {}) {
+  const settings = { ...fast, maxRetries: options.maxRetries ?? 2 };
+  const callOptions = options.signal ? { signal: options.signal } : undefined;
+  if (client === "openai") {
+    return instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+      ...settings,
+      mode: "json",
+    }).chat.completions.create(
+      {
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "x" }],
+        response_model: MeetingInfo,
+        stream: true,
+      },
+      callOptions,
+    );
+  }
+  if (client === "anthropic") {
+    return instructor(new Anthropic({ apiKey: "t", baseURL: mock.url }), {
+      ...settings,
+      mode: "json",
+    }).messages.create(
+      {
+        model: "claude",
+        max_tokens: 1024,
+        messages: [{ role: "user", content: "x" }],
+        response_model: MeetingInfo,
+        stream: true,
+      },
+      callOptions,
+    );
+  }
+  return instructor(
+    new GoogleGenAI({ apiKey: "t", httpOptions: { baseUrl: mock.url } }),
+    settings,
+  ).models.generateContentStream(
+    { model: "gemini-2.5-flash", contents: "x", response_model: MeetingInfo },
+    callOptions,
+  );
+}
+
+const clients: Client[] = ["openai", "anthropic", "gemini"];
+
+const transient: [string, Fault][] = [
+  ["429 with retry-after", { status: 429, retryAfter: 0 }],
+  ["500", { status: 500 }],
+  ["503", { status: 503 }],
+  ["a dropped connection", { dropAfterBytes: 300 }],
+  ["an error event mid-stream", { errorEventAfter: 3 }],
+];
+
+describe.each(clients)("%s", (client) => {
+  it.each(transient)("retries after %s and succeeds", async (_what, fault) => {
+    mock.enqueue({ ...good, fault }, good);
+    const before = mock.requests.length;
+    const stream = call(client);
+    expect(await stream.final).toEqual(meetingAnswer);
+    expect(stream.attempt).toBe(2);
+    expect(mock.requests.length - before).toBe(2);
+  });
+
+  it.each(transient)("fails with a ProviderError after %s when no retry is left", async (_what, fault) => {
+    mock.enqueue({ ...good, fault });
+    const failure = await call(client, { maxRetries: 0 }).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderError);
+    if ("status" in fault) expect((failure as ProviderError).status).toBe(fault.status);
+  });
+
+  it("re-asks after a malformed event", async () => {
+    mock.enqueue({ ...good, fault: { malformedEventAfter: 2 } }, good);
+    const stream = call(client);
+    expect(await stream.final).toEqual(meetingAnswer);
+  });
+
+  it("stops a stalled stream when the caller aborts", async () => {
+    mock.enqueue({ ...good, fault: { stallAfter: 3 } });
+    const controller = new AbortController();
+    const stream = call(client, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("took too long")), 100);
+    const started = Date.now();
+    const failure = await stream.final.catch((e: unknown) => e);
+    expect((failure as Error).message).toBe("took too long");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("aborts an answer at its first invalid field and re-asks with the reason", async () => {
+    const bad = JSON.stringify({
+      ...meetingAnswer,
+      users: [{ name: "A", email: "not-an-email", twitter: "@a" }, ...meetingAnswer.users],
+    });
+    mock.enqueue({ text: bad, chunks: 4, delayMs: 1 }, good);
+    const before = mock.requests.length;
+    const stream = call(client);
+    const attempts = new Set<number>();
+    for await (const _partial of stream) attempts.add(stream.attempt);
+    expect(await stream.final).toEqual(meetingAnswer);
+    expect([...attempts]).toContain(2);
+    const reask = JSON.stringify(mock.requests[before + 1]!.body);
+    expect(reask).toContain("users[0].email");
+    // The first answer was cut off right after the invalid field, long before its end.
+    expect(reask).toContain('\\"email\\":\\"not-an-email\\"');
+    expect(reask).not.toContain("Hannah");
+    expect(stream.fieldErrors[0]).toBeInstanceOf(FieldValidationError);
+  });
+
+  it("re-asks when the whole answer fails the schema", async () => {
+    const { budget: _dropped, ...withoutBudget } = meetingAnswer;
+    mock.enqueue({ text: JSON.stringify(withoutBudget) }, good);
+    expect(await call(client).final).toEqual(meetingAnswer);
+  });
+
+  it("re-asks when the answer is not JSON, and gives up with a typed error", async () => {
+    mock.enqueue({ text: '{"users": [nope' }, { text: '{"users": [nope' });
+    const failure = await call(client, { maxRetries: 1 }).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JsonStreamError);
+  });
+
+  it("gives up with a ValidationError once retries are spent", async () => {
+    mock.enqueue({ text: "{}" }, { text: "{}" });
+    const failure = await call(client, { maxRetries: 1 }).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect((failure as ValidationError).text).toBe("{}");
+  });
+
+  it("reports a cut-off answer as IncompleteOutputError with the last partial", async () => {
+    mock.enqueue({ text: meetingJson.slice(0, 200), finishReason: "length" });
+    const stream = call(client);
+    const failure = await stream.final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(IncompleteOutputError);
+    const partial = (failure as IncompleteOutputError).partial as { users?: unknown[] };
+    expect(partial.users?.length).toBeGreaterThan(0);
+  });
+
+  it("reports a refusal (a safety stop on Gemini, which has no refusals) as RefusalError", async () => {
+    mock.enqueue(
+      client === "gemini"
+        ? { text: "", finishReason: "content-filter" }
+        : { refusal: "I can't help with that." },
+    );
+    const failure = await call(client).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(RefusalError);
+  });
+
+  it("adds up token usage over the attempts", async () => {
+    mock.enqueue(
+      { ...good, fault: { errorEventAfter: 4 }, usage: { inputTokens: 10, outputTokens: 5 } },
+      { ...good, usage: { inputTokens: 10, outputTokens: 20 } },
+    );
+    const stream = call(client);
+    await stream.final;
+    expect(stream.usage.inputTokens).toBeGreaterThanOrEqual(10);
+    expect(stream.usage.outputTokens).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe("hooks and limits", () => {
+  it("tells the hooks about requests, retries, partials and responses", async () => {
+    const client = instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+      ...fast,
+      mode: "json",
+    });
+    const seen: string[] = [];
+    client.on("request", (e) => seen.push(`request ${e.attempt}`));
+    client.on("retry", (e) => seen.push(`retry ${e.attempt} ${(e.error as Error).name}`));
+    client.on("response", (e) => seen.push(`response ${e.attempt}`));
+    let partials = 0;
+    client.on("partial", () => partials++);
+    mock.enqueue({ ...good, fault: { status: 500 } }, good);
+    const stream = client.chat.completions.create({
+      model: "m",
+      messages: [],
+      response_model: MeetingInfo,
+      stream: true,
+    });
+    await stream.final;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual(["request 1", "retry 2 ProviderError", "request 2", "response 2"]);
+    expect(partials).toBeGreaterThan(0);
+  });
+
+  it("does not retry a 400", async () => {
+    mock.enqueue({ ...good, fault: { status: 400 } }, good);
+    const failure = await call("openai").final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect((failure as ProviderError).retryable).toBe(false);
+    mock.requests.length = 0;
+  });
+
+  it("cancels the HTTP request when aborted", async () => {
+    mock.enqueue({ ...good, delayMs: 50 });
+    const controller = new AbortController();
+    const stream = call("openai", { signal: controller.signal });
+    for await (const partial of stream) {
+      if (partial.users?.length) {
+        controller.abort();
+        break;
+      }
+    }
+    await expect(stream.final).rejects.toBeDefined();
+    expect(stream.status).toBe("failed");
+  });
+
+  it("keeps validating with a schema that z.toJSONSchema cannot fully express", async () => {
+    const Event = z.object({ when: z.string().transform((s) => new Date(s)) });
+    mock.enqueue({ text: '{"when":"2025-05-14T10:00:00Z"}' });
+    const value = await instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+      mode: "json",
+    }).chat.completions.create({
+      model: "m",
+      messages: [],
+      response_model: Event,
+    });
+    expect(value.when).toBeInstanceOf(Date);
+  });
+});
