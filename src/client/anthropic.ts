@@ -4,7 +4,7 @@
 import { anthropicEvents } from "../providers/index.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
-import type { ResolvedModel } from "./response-model.js";
+import { itemSchema, type ResolvedModel } from "./response-model.js";
 
 interface AnthropicClient {
   messages: {
@@ -29,7 +29,7 @@ function withSystem(system: unknown, instruction: string): unknown {
 export function anthropicBinding(client: AnthropicClient): Binding {
   return {
     provider: "anthropic",
-    modes: ["tools", "json", "md_json"],
+    modes: ["tools", "parallel_tools", "json", "md_json"],
     defaultMode: "tools",
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { max_tokens: DEFAULT_MAX_TOKENS, ...withoutOwnParams(params), stream: true };
@@ -42,6 +42,15 @@ export function anthropicBinding(client: AnthropicClient): Binding {
           },
         ];
         body.tool_choice = { type: "tool", name: model.name };
+      } else if (mode === "parallel_tools") {
+        body.tools = [
+          {
+            name: model.name,
+            ...(model.description ? { description: model.description } : {}),
+            input_schema: itemSchema(model),
+          },
+        ];
+        body.tool_choice = { type: "any" };
       } else {
         body.system = withSystem(
           params.system,

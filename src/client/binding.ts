@@ -5,7 +5,11 @@ import type { ProviderEvent } from "../providers/events.js";
 import type { ResolvedModel } from "./response-model.js";
 
 /** How the model is made to answer in the schema. */
-export type Mode = "tools" | "json_schema" | "json" | "md_json";
+/**
+ * How the model is made to answer in the schema. `parallel_tools` is for `Iterable(schema)`: each item
+ * comes as its own tool call, and the calls are read in order as the items of one list.
+ */
+export type Mode = "tools" | "parallel_tools" | "json_schema" | "json" | "md_json";
 
 export type Body = Record<string, unknown>;
 
@@ -22,9 +26,9 @@ export interface Binding {
   reask(body: Body, answer: string, reason: string, mode: Mode): Body;
 }
 
-/** Where the JSON arrives: the forced tool call's arguments, or the text. */
-export function channelOf(mode: Mode): "tool" | "text" {
-  return mode === "tools" ? "tool" : "text";
+/** Where the JSON arrives: the forced tool call's arguments, every tool call's, or the text. */
+export function channelOf(mode: Mode): "tool" | "tools" | "text" {
+  return mode === "tools" ? "tool" : mode === "parallel_tools" ? "tools" : "text";
 }
 
 /** The text modes may wrap the JSON in prose or a fence. */

@@ -4,7 +4,7 @@
 import { geminiEvents } from "../providers/index.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
-import type { ResolvedModel } from "./response-model.js";
+import { itemSchema, type ResolvedModel } from "./response-model.js";
 
 interface GeminiClient {
   models: { generateContentStream(body: Body): PromiseLike<unknown> };
@@ -34,7 +34,7 @@ function withInstruction(existing: unknown, instruction: string): unknown {
 export function geminiBinding(client: GeminiClient): Binding {
   return {
     provider: "gemini",
-    modes: ["json_schema", "tools", "json", "md_json"],
+    modes: ["json_schema", "tools", "parallel_tools", "json", "md_json"],
     defaultMode: "json_schema",
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { ...withoutOwnParams(params) };
@@ -45,13 +45,14 @@ export function geminiBinding(client: GeminiClient): Binding {
           config.responseJsonSchema = model.jsonSchema;
           break;
         case "tools":
+        case "parallel_tools":
           config.tools = [
             {
               functionDeclarations: [
                 {
                   name: model.name,
                   ...(model.description ? { description: model.description } : {}),
-                  parametersJsonSchema: model.jsonSchema,
+                  parametersJsonSchema: mode === "tools" ? model.jsonSchema : itemSchema(model),
                 },
               ],
             },

@@ -4,7 +4,7 @@
 import { openaiChatEvents } from "../providers/index.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
-import { type ResolvedModel, strictJsonSchema } from "./response-model.js";
+import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
 interface OpenAIChatClient {
   chat: {
@@ -32,7 +32,7 @@ function withSystem(messages: readonly Message[], instruction: string): Message[
 export function openaiChatBinding(client: OpenAIChatClient): Binding {
   return {
     provider: "openai",
-    modes: ["tools", "json_schema", "json", "md_json"],
+    modes: ["tools", "parallel_tools", "json_schema", "json", "md_json"],
     defaultMode: "tools",
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = {
@@ -58,6 +58,24 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
           ];
           body.tool_choice = { type: "function", function: { name: model.name } };
           break;
+        case "parallel_tools": {
+          const item = itemSchema(model);
+          const strictItem = strictJsonSchema(item);
+          body.tools = [
+            {
+              type: "function",
+              function: {
+                name: model.name,
+                ...(model.description ? { description: model.description } : {}),
+                parameters: strictItem ?? item,
+                strict: strictItem !== undefined,
+              },
+            },
+          ];
+          body.tool_choice = "required";
+          body.parallel_tool_calls = true;
+          break;
+        }
         case "json_schema":
           body.response_format = {
             type: "json_schema",

@@ -3,7 +3,7 @@
 
 import { openaiResponsesEvents } from "../providers/index.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
-import { type ResolvedModel, strictJsonSchema } from "./response-model.js";
+import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
 interface OpenAIResponsesClient {
   responses: {
@@ -20,7 +20,7 @@ type InputItem = { role: string; content: unknown };
 export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
   return {
     provider: "openai-responses",
-    modes: ["tools", "json_schema"],
+    modes: ["tools", "parallel_tools", "json_schema"],
     defaultMode: "json_schema",
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { ...withoutOwnParams(params), stream: true };
@@ -38,6 +38,20 @@ export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
           },
         ];
         body.tool_choice = { type: "function", name: model.name };
+      } else if (mode === "parallel_tools") {
+        const item = itemSchema(model);
+        const strictItem = strictJsonSchema(item);
+        body.tools = [
+          {
+            type: "function",
+            name: model.name,
+            ...description,
+            parameters: strictItem ?? item,
+            strict: strictItem !== undefined,
+          },
+        ];
+        body.tool_choice = "required";
+        body.parallel_tool_calls = true;
       } else {
         body.text = {
           format: {

@@ -22,6 +22,8 @@ export interface ResolvedModel {
   readonly jsonSchema: Record<string, unknown>;
   /** The JSON Schema the stream may read the structure from, when the schema cannot describe itself. */
   readonly streamJsonSchema: JsonSchema | undefined;
+  /** For `Iterable(schema)`: the key of the list and the JSON Schema of one item. */
+  readonly iterable: { readonly key: string; readonly element: Record<string, unknown> } | undefined;
 }
 
 interface WithJsonSchema {
@@ -81,13 +83,24 @@ export function resolveResponseModel(input: unknown): ResolvedModel {
       "fieldstream: cannot derive a JSON Schema for this response_model; pass { schema, jsonSchema } (zod 4 schemas need nothing)",
     );
   }
+  const info = iterableInfo(model.schema);
+  const element = info ? jsonSchemaOf(info.element) : undefined;
   return {
     schema: model.schema,
     name,
     description: model.description,
     jsonSchema,
     streamJsonSchema: given,
+    iterable: info && element ? { key: info.key, element } : undefined,
   };
+}
+
+/** The item schema for `parallel_tools`, which only makes sense for `Iterable(schema)`. */
+export function itemSchema(model: ResolvedModel): Record<string, unknown> {
+  if (!model.iterable) {
+    throw new TypeError("fieldstream: mode parallel_tools needs an Iterable(schema) response_model");
+  }
+  return model.iterable.element;
 }
 
 /**

@@ -213,3 +213,71 @@ describe("through every SDK", () => {
     ).toThrow(/not available/);
   });
 });
+
+describe("parallel tool calls", () => {
+  const users = meetingAnswer.users;
+  const toolCalls = users.map((u) => ({ name: "User", arguments: JSON.stringify(u) }));
+
+  it.each([
+    [
+      "OpenAI chat",
+      () =>
+        instructor(openai(), { mode: "parallel_tools" }).chat.completions.create({
+          model: "gpt-4o",
+          messages: [],
+          response_model: { schema: Iterable(User), name: "User" },
+          stream: true,
+        }),
+    ],
+    [
+      "OpenAI Responses",
+      () =>
+        instructor(openai(), { mode: "parallel_tools" }).responses.create({
+          model: "gpt-4o",
+          input: "x",
+          response_model: { schema: Iterable(User), name: "User" },
+          stream: true,
+        }),
+    ],
+    [
+      "Anthropic",
+      () =>
+        instructor(anthropic(), { mode: "parallel_tools" }).messages.create({
+          model: "claude",
+          max_tokens: 1024,
+          messages: [],
+          response_model: { schema: Iterable(User), name: "User" },
+          stream: true,
+        }),
+    ],
+    [
+      "Gemini",
+      () =>
+        instructor(gemini(), { mode: "parallel_tools" }).models.generateContentStream({
+          model: "gemini-2.5-flash",
+          contents: "x",
+          response_model: { schema: Iterable(User), name: "User" },
+        }),
+    ],
+  ])("%s: each call is one element, in order", async (_name, start) => {
+    mock.enqueue({ toolCalls, chunks: 3 });
+    const stream = start();
+    const seen: unknown[] = [];
+    for await (const user of stream.elements) seen.push(user);
+    expect(seen).toEqual(users);
+    expect(await stream.final).toEqual(users);
+    const body = JSON.stringify(mock.requests.at(-1)!.body);
+    expect(body).toContain('"name":"User"');
+    expect(body).not.toContain('"items"');
+  });
+
+  it("needs an Iterable response model", () => {
+    expect(() =>
+      instructor(openai(), { mode: "parallel_tools" }).chat.completions.create({
+        model: "m",
+        messages: [],
+        response_model: MeetingInfo,
+      }),
+    ).toThrow(/Iterable/);
+  });
+});
