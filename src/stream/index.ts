@@ -5,6 +5,7 @@ export {
   ObjectStream,
   type ObjectStreamOf,
   type RetryContext,
+  type StreamEvent,
   type StreamObjectOptions,
   type StreamStatus,
   streamObject,

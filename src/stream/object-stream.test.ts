@@ -386,6 +386,37 @@ describe("retries", () => {
   });
 });
 
+describe("events", () => {
+  it("replays the raw text by attempt, the attempt changes and the end, to every reader", async () => {
+    const stream = streamObject({
+      schema: z.object({ n: z.number().min(5) }),
+      source: source(['{"n":', " 1", "}"]),
+      retry: ({ attempt }) => (attempt === 1 ? source(['{"n":', "7}"]) : undefined),
+    });
+    const live: unknown[] = [];
+    for await (const event of stream.events()) live.push(event);
+    const late: unknown[] = [];
+    for await (const event of stream.events()) late.push(event);
+    expect(late).toEqual(live);
+    expect(live).toEqual([
+      { type: "text", attempt: 1, offset: 0, text: '{"n":' },
+      { type: "text", attempt: 1, offset: 5, text: " 1" },
+      { type: "text", attempt: 1, offset: 7, text: "}" },
+      { type: "attempt", attempt: 2 },
+      { type: "text", attempt: 2, offset: 0, text: '{"n":' },
+      { type: "text", attempt: 2, offset: 5, text: "7}" },
+      { type: "done", value: { n: 7 } },
+    ]);
+  });
+
+  it("ends with the error when the stream fails", async () => {
+    const stream = streamObject({ schema: z.object({ n: z.number() }), source: source(['{"n":', "x"]) });
+    const events: { type: string }[] = [];
+    for await (const event of stream.events()) events.push(event);
+    expect(events.map((e) => e.type)).toEqual(["text", "text", "error"]);
+  });
+});
+
 describe("sources", () => {
   it("decodes bytes split inside multi-byte characters from a ReadableStream", async () => {
     const bytes = new TextEncoder().encode('{"name":"Zoë 漢字 😀"}');

@@ -18,6 +18,18 @@ import { readText, type SourceInput } from "./source.js";
 
 export type StreamStatus = "streaming" | "done" | "failed";
 
+/**
+ * What happened on a stream, in order: the raw JSON text as it arrived (never whole snapshots), a new
+ * attempt (everything before it is void), and the end. Enough to rebuild the stream elsewhere.
+ */
+export type StreamEvent =
+  /** Text of the current attempt; `offset` is where it starts in that attempt's text. */
+  | { readonly type: "text"; readonly attempt: number; readonly offset: number; readonly text: string }
+  /** A new attempt begins: its text starts again from offset 0. */
+  | { readonly type: "attempt"; readonly attempt: number }
+  | { readonly type: "done"; readonly value: unknown }
+  | { readonly type: "error"; readonly error: unknown };
+
 export interface StreamObjectOptions<S> {
   /** A zod 4 schema, any Standard Schema together with `jsonSchema`, an `Iterable(...)`, or a JSON Schema. */
   readonly schema: S;
@@ -94,6 +106,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   /** Elements delivered before this attempt: the attempt's own elements below this index are repeats. */
   private elementsBefore = 0;
   private text: string[] = [];
+  private textLength = 0;
+  private readonly log: StreamEvent[] = [];
   private readonly found: Element[] = [];
   private readonly invalid: FieldValidationError[] = [];
   private readonly waiters = new Set<Waiter>();
@@ -125,6 +139,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     const described = this.described;
     const options = this.options;
     this.attemptNumber++;
+    if (this.attemptNumber > 1) this.log.push({ type: "attempt", attempt: this.attemptNumber });
+    this.textLength = 0;
     this.attemptController = new AbortController();
     this.elementsBefore = this.found.length;
     this.text = [];
@@ -236,6 +252,37 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     };
   }
 
+  /**
+   * Every event from the start, then live ones as they happen, for every reader: the raw text by
+   * attempt, attempt changes and the end. This is what a transport sends to rebuild the stream.
+   */
+  events(): AsyncIterable<StreamEvent> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        let next = 0;
+        let over = false;
+        return {
+          next: async (): Promise<IteratorResult<StreamEvent>> => {
+            for (;;) {
+              if (over) return { value: undefined, done: true };
+              const event = this.log[next];
+              if (event) {
+                next++;
+                if (event.type === "done" || event.type === "error") over = true;
+                return { value: event, done: false };
+              }
+              await this.changed();
+            }
+          },
+          return: async (): Promise<IteratorResult<StreamEvent>> => {
+            over = true;
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<Partial> {
     let seen: Partial | undefined;
     let over = false;
@@ -284,6 +331,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
       if (this.state !== "streaming") return;
       if (outcome.ok) {
         this.state = "done";
+        this.log.push({ type: "done", value: outcome.value });
         this.settle.resolve(outcome.value as Output);
         this.wake();
         return;
@@ -322,7 +370,10 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
       for await (const chunk of readText(source, signal)) {
         if (signal.aborted) return failed();
         this.text.push(chunk);
+        this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
+        this.textLength += chunk.length;
         if (this.parser.push(chunk)) this.update();
+        else this.wake();
         if (signal.aborted) return failed();
       }
       if (signal.aborted) return failed();
@@ -358,6 +409,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private fail(error: unknown): void {
     if (this.state !== "streaming") return;
     this.state = "failed";
+    this.log.push({ type: "error", error });
     this.failure = error;
     if (!this.controller.signal.aborted) this.controller.abort(error);
     this.attemptController.abort(this.controller.signal.reason);
