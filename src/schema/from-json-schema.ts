@@ -2,6 +2,7 @@
 // zod's `toJSONSchema`, or written by hand) streams field by field like a zod schema does.
 
 import type { JsonValue } from "../json/index.js";
+import { commonFields } from "./common-fields.js";
 import {
   allowedValues,
   declaredTypes,
@@ -16,7 +17,7 @@ import {
   type JsonSchemaTypeName,
 } from "./json-schema.js";
 import { checkerOf, compilePattern, type JsonSchemaChecker } from "./json-schema-check.js";
-import type { Check, CheckResult, ObjectNode, SchemaNode, Slot, StreamPolicy, UnionNode } from "./node.js";
+import type { Check, ObjectNode, SchemaNode, Slot, StreamPolicy, UnionNode } from "./node.js";
 import { slotOf } from "./node.js";
 import { parsePolicy } from "./policy.js";
 
@@ -399,59 +400,6 @@ function judgesWhole(parts: readonly JsonSchemaObject[]): boolean {
   // The members' checks see only the keys the schema names.
   const properties = schema.properties ?? {};
   return (schema.required ?? []).some((key) => !Object.hasOwn(properties, key));
-}
-
-/** The object of the fields every branch has, each as the union of the branches' versions. */
-function commonFields(branches: readonly Slot[]): ObjectNode {
-  let fields: Map<string, Slot> | undefined;
-  return {
-    kind: "object",
-    get fields() {
-      if (!fields) {
-        fields = new Map();
-        const objects = branches.map((b) => b.node).filter((n): n is ObjectNode => n.kind === "object");
-        const [first] = objects;
-        if (first && objects.length === branches.length) {
-          for (const key of first.fields.keys()) {
-            const versions = objects.map((o) => o.fields.get(key));
-            if (versions.every((v) => v !== undefined)) fields.set(key, unionSlot(versions));
-          }
-        }
-      }
-      return fields;
-    },
-    unknownKeys: "strip",
-  };
-}
-
-/** One slot for a value that may follow any of `versions`. */
-function unionSlot(versions: readonly Slot[]): Slot {
-  const [first] = versions;
-  if (versions.length === 1 && first) return first;
-  const optional = versions.some((v) => v.optional);
-  const nullable = versions.some((v) => v.nullable);
-  const checks = versions.flatMap((v) => (v.check ? [v.check] : []));
-  const check = checks.length === versions.length ? anyCheck(checks) : undefined;
-  const parts = { optional, nullable, ...(check ? { check } : {}) };
-  // A discriminator's values read best as one enum.
-  const enums = versions.map((v) => v.node).filter((n) => n.kind === "enum");
-  if (enums.length === versions.length) {
-    return slotOf({ kind: "enum", values: [...new Set(enums.flatMap((n) => n.values))] }, parts);
-  }
-  return slotOf({ kind: "union", options: versions }, parts);
-}
-
-/** Passes what any of `checks` passes. These checks are all synchronous. */
-function anyCheck(checks: readonly Check[]): Check {
-  return (value) => {
-    let first: CheckResult | undefined;
-    for (const check of checks) {
-      const result = check(value) as CheckResult;
-      if (!result.issues) return result;
-      first ??= result;
-    }
-    return first ?? { value };
-  };
 }
 
 /** A field's check: an absent value is fine, the field being optional. */

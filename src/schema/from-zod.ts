@@ -2,6 +2,7 @@
 // zod: the schema object carries everything, and each sub-schema is its own validator.
 
 import type { JsonValue } from "../json/index.js";
+import { commonFields } from "./common-fields.js";
 import {
   type Check,
   type ObjectNode,
@@ -226,34 +227,6 @@ class ZodReader {
     this.nodes.set(schema, node);
     return node;
   }
-}
-
-/** The object of the fields every branch has, each as the union of the branches' versions. */
-function commonFields(branches: readonly Slot[]): ObjectNode {
-  let fields: Map<string, Slot> | undefined;
-  return {
-    kind: "object",
-    get fields() {
-      if (!fields) {
-        fields = new Map();
-        const objects = branches.map((b) => b.node).filter((n): n is ObjectNode => n.kind === "object");
-        const [first, ...others] = objects;
-        if (first && objects.length === branches.length) {
-          for (const [key, slot] of first.fields) {
-            const versions = [slot, ...others.map((o) => o.fields.get(key))];
-            if (versions.some((v) => v === undefined)) continue;
-            const all = versions as Slot[];
-            fields.set(
-              key,
-              all.length === 1 ? slot : slotOf({ kind: "union", options: all }, { optional: slot.optional }),
-            );
-          }
-        }
-      }
-      return fields;
-    },
-    unknownKeys: "strip",
-  };
 }
 
 function defaultOf(def: ZodDef): JsonValue {
