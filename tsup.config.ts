@@ -6,13 +6,15 @@ const library: Options = {
     index: "src/index.ts",
     "react/index": "src/react/index.ts",
     "http/index": "src/http/index.ts",
+    "http/redis/index": "src/http/redis/index.ts",
     "testing/index": "src/testing/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
   target: "node20",
-  splitting: false,
+  // Shared chunks, so that every entry point uses the same classes (instanceof, private marks).
+  splitting: true,
   treeshake: true,
   silent: true,
 };

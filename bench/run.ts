@@ -7,6 +7,7 @@ import { type Contender, canCollect, type Measurement, measureTogether, type Pla
 import { aiSdk, fieldstream, jsonEqual, jsonriver, peers } from "./peers.js";
 import { schemaOverhead } from "./schema-overhead.js";
 import { sdkOverhead } from "./sdk-overhead.js";
+import { transport } from "./transport.js";
 
 const KB = 1024;
 /** Above this the O(n²) parsers would take minutes per run; their trend is clear from the smaller rows. */
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
   }
   console.log(`${await schemaOverhead()}\n`);
   console.log(`${await sdkOverhead()}\n`);
+  console.log(`${await transport()}\n`);
   const probe = await splitPairProbe();
   console.log(footer(tables, probe, (performance.now() - started) / 1000));
 }

@@ -47,6 +47,25 @@ describe("the built package", () => {
     }
   });
 
+  it("shares one copy of each class between entry points, in ESM and in CommonJS", async () => {
+    const require = createRequire(import.meta.url);
+    const serialized = {
+      name: "JsonStreamError",
+      message: "cut",
+      code: "unexpected-end",
+      offset: 3,
+      line: 1,
+      column: 4,
+      excerpt: "",
+    };
+    const esmRoot = await import("fieldstream");
+    const esmHttp = (await import("fieldstream/http")) as { reviveError(e: unknown): unknown };
+    expect(esmHttp.reviveError(serialized)).toBeInstanceOf(esmRoot.JsonStreamError);
+    const cjsRoot = require("fieldstream") as typeof esmRoot;
+    const cjsHttp = require("fieldstream/http") as typeof esmHttp;
+    expect(cjsHttp.reviveError(serialized)).toBeInstanceOf(cjsRoot.JsonStreamError);
+  });
+
   it("runs the command-line entry", () => {
     const out = execFileSync(process.execPath, [`${root}/${pkg.bin.fieldstream}`, "--help"], {
       encoding: "utf8",

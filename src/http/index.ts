@@ -1,4 +1,33 @@
-// fieldstream/http: this entry point is reserved; its surface lands with the layer it exposes.
-// Importing it today is valid and yields nothing.
+// fieldstream/http: streams an ObjectStream from a server to a browser (or any fetch client) as
+// resumable Server-Sent Events. Web-standard only, so it runs on Node, Bun, Deno, edge and browsers.
 
-export {};
+export {
+  type Fetch,
+  type ReadObjectStreamOptions,
+  type ReconnectContext,
+  type ReconnectOptions,
+  RemoteObjectStream,
+  type RemoteObjectStreamOf,
+  readObjectStream,
+} from "./client.js";
+export { reviveError, type SerializedError, serializeError, TransportError } from "./errors.js";
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export {
+  comparePositions,
+  formatPosition,
+  type Position,
+  parsePosition,
+  STREAM_ID_HEADER,
+  type StoredEvent,
+  type TransportEvent,
+} from "./protocol.js";
+export {
+  memoryStore,
+  type ResponseOptions,
+  type ResumeOptions,
+  resumeResponse,
+  type ToResponseOptions,
+  toResponse,
+} from "./server.js";
+export { type SseEvent, SseParser } from "./sse.js";
+export type { ReadOptions, ResumeStore } from "./store.js";

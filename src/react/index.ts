@@ -1,4 +1,18 @@
-// fieldstream/react: this entry point is reserved; its surface lands with the layer it exposes.
-// Importing it today is valid and yields nothing.
+// fieldstream/react: a hook that streams an object from a `toResponse` endpoint into components,
+// re-rendering only what changed. React is an optional peer dependency; nothing here uses Node APIs.
 
-export {};
+export {
+  type ObjectStreamState,
+  type ObjectStreamStatus,
+  ObjectStreamStore,
+  type OpenStream,
+  type StoreCallbacks,
+  type StreamLike,
+  StreamStoppedError,
+} from "./store.js";
+export {
+  type Fetcher,
+  type UseObjectStreamOptions,
+  type UseObjectStreamResult,
+  useObjectStream,
+} from "./use-object-stream.js";

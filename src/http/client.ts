@@ -1,0 +1,522 @@
+// The client half: reads a `toResponse` event stream into an ObjectStream (parsing happens here, once,
+// incrementally) and survives dropped connections by resuming from the exact character it had.
+
+import {
+  ObjectStream,
+  type ObjectStreamOf,
+  type RetryContext,
+  type SourceInput,
+  type StreamObjectOptions,
+} from "../stream/index.js";
+import { reviveError, TransportError } from "./errors.js";
+import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
+import { type SseEvent, SseParser } from "./sse.js";
+
+/** How the client reaches the server: `fetch` by default. Called with a URL string and a full init. */
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ReconnectContext {
+  /** The stream id. */
+  readonly id: string;
+  /** The position to resume after, also sent as `Last-Event-ID`. */
+  readonly lastEventId: string;
+  /** 1 for the first reconnection of this stream. */
+  readonly reconnect: number;
+}
+
+export interface ReconnectOptions {
+  /** Reconnections in a row that bring nothing new before giving up. Default 3; 0: never reconnect. */
+  readonly retries?: number;
+  /**
+   * Pause before the first reconnection; it doubles for each one in a row that brings nothing new,
+   * up to 10 s. Default: the server's `retry` field, else 500 ms.
+   */
+  readonly delayMs?: number;
+  /**
+   * Where to reconnect: a URL, a list (used in turn: the first for the first reconnection...), or a
+   * function. Default: the URL of the first request. The request is a GET with `Last-Event-ID` and
+   * `x-fieldstream-id` headers, which `resumeResponse` answers.
+   */
+  readonly url?: string | URL | readonly (string | URL)[] | ((context: ReconnectContext) => string | URL);
+}
+
+export interface ReadObjectStreamOptions<S>
+  extends Omit<StreamObjectOptions<S>, "source" | "retry" | "signal" | "schema"> {
+  /** The schema of the streamed value: partials are shaped and the final value validated with it here. */
+  readonly schema: S;
+  /** Replaces the global `fetch`, for the first request and for reconnections. */
+  readonly fetch?: Fetch;
+  /** The first request's init (method, body, headers...); reconnections reuse its headers and credentials. */
+  readonly init?: RequestInit;
+  /** Aborts the request, any reconnection, and the stream. */
+  readonly signal?: AbortSignal;
+  readonly reconnect?: ReconnectOptions;
+}
+
+/** What the connection hands to the stream, in order, each exactly once. */
+type ClientEvent =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "attempt"; readonly attempt: number }
+  | { readonly type: "error"; readonly error: Error }
+  | { readonly type: "done" };
+
+/** How an attempt's source ends when the server starts a new attempt, so `retry` can take over. */
+class NextAttempt extends Error {
+  override readonly name = "NextAttempt";
+  constructor(readonly attempt: number) {
+    super(`The server started attempt ${attempt}`);
+  }
+}
+
+const MAX_DELAY_MS = 10_000;
+
+function headersWithout(init: HeadersInit | undefined, drop: readonly string[]): Headers {
+  const headers = new Headers(init);
+  for (const name of drop) headers.delete(name);
+  return headers;
+}
+
+/** The first request as a URL and an init, whatever form it was given in. */
+async function firstRequest(
+  input: Request | string | URL,
+  init: RequestInit | undefined,
+): Promise<{ url: string; init: RequestInit }> {
+  if (typeof input === "string" || input instanceof URL) return { url: String(input), init: { ...init } };
+  const method = input.method.toUpperCase();
+  const body = method === "GET" || method === "HEAD" ? undefined : await input.arrayBuffer();
+  return {
+    url: input.url,
+    init: {
+      method,
+      headers: input.headers,
+      ...(body !== undefined ? { body } : {}),
+      credentials: input.credentials,
+      cache: input.cache,
+      redirect: input.redirect,
+      referrer: input.referrer,
+      integrity: input.integrity,
+      ...init,
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
+/**
+ * One logical event stream over as many HTTP responses as it takes. Keeps the position (attempt and
+ * characters of its text) of what it handed out, and after a drop asks for what follows exactly that,
+ * dropping anything the server repeats and reconnecting again on a gap.
+ */
+class Connection {
+  streamId: string | undefined = undefined;
+  usage: Readonly<Record<string, unknown>> | undefined = undefined;
+  reconnects = 0;
+  /** A `done` or `error` has been queued: nothing more will come. */
+  finished = false;
+  private attempt = 1;
+  private length = 0;
+  private readonly queue: ClientEvent[] = [];
+  private head = 0;
+  private reading: Promise<void> | undefined = undefined;
+  private failure: { error: unknown } | undefined = undefined;
+  private readonly controller = new AbortController();
+  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+  private decoder = new TextDecoder();
+  private parser = new SseParser((event) => this.handle(event));
+  private opened = false;
+  private url: string | undefined = undefined;
+  private init: RequestInit = {};
+  /** Reconnections in a row without anything new. */
+  private failures = 0;
+  private progressed = false;
+  private readonly fetch: Fetch;
+
+  constructor(
+    private readonly input: Response | Request | string | URL,
+    private readonly options: ReadObjectStreamOptions<unknown>,
+  ) {
+    this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    for (const signal of [options.signal, options.init?.signal]) {
+      if (!signal) continue;
+      if (signal.aborted) this.close(signal.reason);
+      else signal.addEventListener("abort", () => this.close(signal.reason), { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The next event, without taking it. Rejects when the stream cannot go on. */
+  async peek(): Promise<ClientEvent> {
+    for (;;) {
+      const event = this.queue[this.head];
+      if (event) return event;
+      if (this.failure) throw this.failure.error;
+      if (this.finished) throw new TransportError("The event stream is over");
+      this.reading ??= this.readMore().finally(() => {
+        this.reading = undefined;
+      });
+      await this.reading;
+    }
+  }
+
+  /** Takes the event `peek` returned. */
+  shift(): void {
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Stops everything: the request under way, any reconnection, and reading. */
+  close(reason?: unknown): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.failure ??= { error: this.controller.signal.reason };
+    this.release();
+  }
+
+  private release(): void {
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.cancel().catch(() => {});
+  }
+
+  private async readMore(): Promise<void> {
+    try {
+      if (!this.reader) await this.open();
+      const reader = this.reader!;
+      const { value, done } = await reader.read();
+      if (done) {
+        this.parser.push(this.decoder.decode());
+        this.parser.end();
+        if (!this.finished) this.dropped(new TransportError("The connection ended before the stream did"));
+        return;
+      }
+      this.parser.push(this.decoder.decode(value, { stream: true }));
+      if (this.finished) this.release();
+    } catch (error) {
+      if (this.controller.signal.aborted) {
+        this.failure ??= { error: this.controller.signal.reason };
+      } else if (error instanceof TransportError && !error.retryable) {
+        this.failure = { error };
+        this.release();
+      } else {
+        this.dropped(error);
+      }
+    }
+  }
+
+  /** The connection broke: the next read reconnects, unless the retries are spent. */
+  private dropped(error: unknown): void {
+    this.release();
+    if (this.progressed) this.failures = 0;
+    this.progressed = false;
+    this.failures++;
+    const retries = this.options.reconnect?.retries ?? 3;
+    if (this.streamId === undefined || this.failures > retries) {
+      const why =
+        this.streamId === undefined
+          ? "before the server said which stream it was"
+          : `after ${retries} reconnection${retries === 1 ? "" : "s"}`;
+      this.failure = { error: new TransportError(`The connection was lost ${why}`, { cause: error }) };
+    }
+  }
+
+  private async open(): Promise<void> {
+    let response: Response;
+    if (!this.opened) {
+      this.opened = true;
+      if (this.input instanceof Response) {
+        response = this.input;
+        this.url = response.url || undefined;
+      } else {
+        const first = await firstRequest(this.input, this.options.init);
+        this.url = first.url;
+        this.init = first.init;
+        try {
+          response = await this.fetch(first.url, { ...first.init, signal: this.controller.signal });
+        } catch (error) {
+          // Without a response there is no stream id to come back for; sending the request again
+          // could start a second generation, so this is final.
+          throw new TransportError("The request failed", { cause: error, retryable: false });
+        }
+      }
+      await this.accept(response, false);
+      return;
+    }
+    this.reconnects++;
+    const delay = this.options.reconnect?.delayMs ?? this.parser.retry ?? 500;
+    const wait = Math.min(MAX_DELAY_MS, delay * 2 ** Math.max(0, this.failures - 1));
+    if (wait > 0) await sleep(wait, this.controller.signal);
+    const id = this.streamId!;
+    const lastEventId = formatPosition(this.attempt, this.length);
+    const url = this.reconnectUrl({ id, lastEventId, reconnect: this.reconnects });
+    const headers = headersWithout(this.options.init?.headers ?? this.init.headers, [
+      "content-type",
+      "content-length",
+    ]);
+    headers.set("last-event-id", lastEventId);
+    headers.set(STREAM_ID_HEADER, id);
+    headers.set("accept", "text/event-stream");
+    const init: RequestInit = { method: "GET", headers, signal: this.controller.signal };
+    const credentials = this.options.init?.credentials ?? this.init.credentials;
+    if (credentials !== undefined) init.credentials = credentials;
+    response = await this.fetch(url, init);
+    await this.accept(response, true);
+  }
+
+  private reconnectUrl(context: ReconnectContext): string {
+    const option = this.options.reconnect?.url;
+    let url: string | URL | undefined;
+    if (typeof option === "function") url = option(context);
+    else if (Array.isArray(option)) url = option[(context.reconnect - 1) % option.length];
+    else if (option !== undefined) url = option as string | URL;
+    else url = this.url;
+    if (url === undefined) {
+      throw new TransportError("Cannot reconnect: the response has no URL; pass reconnect.url", {
+        retryable: false,
+      });
+    }
+    return String(url);
+  }
+
+  /** Checks a response and starts reading it. */
+  private async accept(response: Response, resumed: boolean): Promise<void> {
+    if (!response.ok) {
+      const body = await response.text().catch(() => "");
+      throw new TransportError(
+        `The server answered ${response.status}${resumed ? " to a reconnection" : ""}`,
+        {
+          status: response.status,
+          body: body.slice(0, 1000),
+          // A first request that failed, or a stream the server no longer knows, will not get better.
+          retryable: resumed && (response.status === 429 || response.status >= 500),
+        },
+      );
+    }
+    const type = response.headers.get("content-type") ?? "";
+    if (!type.includes("text/event-stream") || !response.body) {
+      response.body?.cancel().catch(() => {});
+      throw new TransportError(`Expected an event stream, got ${type || "no content type"}`, {
+        status: response.status,
+        retryable: false,
+      });
+    }
+    this.streamId ??= response.headers.get(STREAM_ID_HEADER) ?? undefined;
+    this.decoder = new TextDecoder();
+    const retry = this.parser.retry;
+    this.parser = new SseParser((event) => this.handle(event));
+    this.parser.retry = retry;
+    this.reader = response.body.getReader();
+  }
+
+  private push(event: ClientEvent): void {
+    this.queue.push(event);
+    this.progressed = true;
+  }
+
+  private handle(sse: SseEvent): void {
+    if (this.finished) return;
+    switch (sse.type) {
+      case "message":
+        this.text(sse.data, sse.id);
+        return;
+      case "text":
+        this.text(this.json(sse.data) as string, sse.id);
+        return;
+      case "stream": {
+        const id = (this.json(sse.data) as { id?: unknown }).id;
+        if (typeof id === "string") this.streamId ??= id;
+        return;
+      }
+      case "attempt": {
+        const attempt = Number((this.json(sse.data) as { attempt?: unknown }).attempt);
+        if (!(attempt > this.attempt)) return; // already had it
+        this.attempt = attempt;
+        this.length = 0;
+        this.push({ type: "attempt", attempt });
+        return;
+      }
+      case "usage":
+        this.usage = this.json(sse.data) as Record<string, unknown>;
+        this.progressed = true;
+        return;
+      case "error":
+        this.finished = true;
+        this.push({ type: "error", error: reviveError(this.json(sse.data)) });
+        return;
+      case "done": {
+        const end = this.json(sse.data) as { attempt?: unknown; length?: unknown };
+        if (end.attempt !== this.attempt || end.length !== this.length) {
+          throw new TransportError(
+            `The stream ended at ${end.attempt}:${end.length} but ${this.attempt}:${this.length} arrived`,
+          );
+        }
+        this.finished = true;
+        this.push({ type: "done" });
+        return;
+      }
+      default:
+        return; // unknown events are for newer clients
+    }
+  }
+
+  /** Text at its position: repeats are dropped, a gap is a broken connection (reconnect from here). */
+  private text(text: string, id: string | undefined): void {
+    if (typeof text !== "string") throw new TransportError("A text event without text");
+    if (id !== undefined) {
+      const position = parsePosition(id);
+      if (!position) throw new TransportError(`Invalid event id ${JSON.stringify(id)}`);
+      const [attempt, end] = position;
+      if (attempt < this.attempt || (attempt === this.attempt && end <= this.length)) return;
+      const start = end - text.length;
+      if (attempt > this.attempt || start > this.length) {
+        throw new TransportError(`Missing text before ${id} (have ${this.attempt}:${this.length})`);
+      }
+      if (start < this.length) text = text.slice(this.length - start);
+    }
+    if (text.length === 0) return;
+    this.length += text.length;
+    this.push({ type: "text", text });
+  }
+
+  private json(data: string): unknown {
+    try {
+      return JSON.parse(data);
+    } catch (error) {
+      throw new TransportError("An event with invalid JSON data", { cause: error });
+    }
+  }
+}
+
+/** The source of one attempt: the connection's text until the attempt or the stream ends. */
+function attemptSource(connection: Connection): AsyncIterable<string> {
+  let active = true;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async (): Promise<IteratorResult<string>> => {
+        if (!active) return { value: undefined, done: true };
+        const event = await connection.peek();
+        // The stream gave up on this attempt while we waited: the event belongs to whoever reads next.
+        if (!active) return { value: undefined, done: true };
+        connection.shift();
+        switch (event.type) {
+          case "text":
+            return { value: event.text, done: false };
+          case "attempt":
+            active = false;
+            throw new NextAttempt(event.attempt);
+          case "error":
+            active = false;
+            throw event.error;
+          case "done":
+            active = false;
+            return { value: undefined, done: true };
+        }
+      },
+      return: async (): Promise<IteratorResult<string>> => {
+        active = false;
+        return { value: undefined, done: true };
+      },
+    }),
+  };
+}
+
+/** The source of the next attempt, or nothing when the stream should fail with the attempt's error. */
+async function nextAttempt(connection: Connection, context: RetryContext): Promise<SourceInput | undefined> {
+  if (context.error instanceof NextAttempt) return attemptSource(connection);
+  if (connection.finished || connection.signal.aborted) return undefined;
+  // This attempt failed here before it did on the server (a stricter schema, say): skip the rest of
+  // its text and follow the server to its next attempt, if there is one.
+  for (;;) {
+    const event = await connection.peek();
+    connection.shift();
+    if (event.type === "attempt") return attemptSource(connection);
+    if (event.type === "done" || event.type === "error") return undefined;
+  }
+}
+
+/** An ObjectStream read from a `toResponse` endpoint; also says which stream it is and its usage. */
+export class RemoteObjectStream<Partial, Output, Element = never> extends ObjectStream<
+  Partial,
+  Output,
+  Element
+> {
+  readonly #connection: Connection;
+
+  constructor(options: StreamObjectOptions<unknown>, connection: Connection) {
+    super(options);
+    this.#connection = connection;
+    const stop = () => connection.close(this.signal.reason);
+    if (this.signal.aborted) stop();
+    else this.signal.addEventListener("abort", stop, { once: true });
+    this.final.then(
+      () => connection.close(),
+      () => {},
+    );
+  }
+
+  /** The server's id for the stream, once known. */
+  get streamId(): string | undefined {
+    return this.#connection.streamId;
+  }
+
+  /** Token usage the server reported (streams from a model call), once it has. */
+  get usage(): Readonly<Record<string, unknown>> | undefined {
+    return this.#connection.usage;
+  }
+
+  /** How many times the connection was re-established. */
+  get reconnects(): number {
+    return this.#connection.reconnects;
+  }
+}
+
+type Parts<S> = ObjectStreamOf<S> extends ObjectStream<infer P, infer O, infer E> ? [P, O, E] : never;
+
+/** The stream `readObjectStream` returns for a schema. */
+export type RemoteObjectStreamOf<S> = RemoteObjectStream<Parts<S>[0], Parts<S>[1], Parts<S>[2]>;
+
+/**
+ * Reads an object streamed by `toResponse`: a `Response` already fetched, or a `Request` or URL to
+ * fetch. Gives the same ObjectStream as on the server (partials, elements, `final` validated with
+ * `schema` here, `attempt`), rebuilt from the raw text with one incremental parse. Server errors
+ * arrive as the same error classes with the same fields. A dropped connection is resumed from the
+ * exact character received (`reconnect`), with nothing repeated and nothing missed.
+ */
+export function readObjectStream<S>(
+  input: Response | Request | string | URL,
+  options: ReadObjectStreamOptions<S>,
+): RemoteObjectStreamOf<S> {
+  const { fetch: _fetch, init: _init, reconnect: _reconnect, signal, ...streamOptions } = options;
+  const connection = new Connection(input, options as ReadObjectStreamOptions<unknown>);
+  const stream = new RemoteObjectStream<unknown, unknown, unknown>(
+    {
+      ...streamOptions,
+      ...(signal !== undefined ? { signal } : {}),
+      source: attemptSource(connection),
+      retry: (context) => nextAttempt(connection, context),
+    },
+    connection,
+  );
+  return stream as unknown as RemoteObjectStreamOf<S>;
+}
