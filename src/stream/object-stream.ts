@@ -5,7 +5,7 @@
 // Each reader of the partials keeps only the version it saw last, so a slow one simply gets the newest
 // snapshot next. Elements and errors are never skipped: elements are kept in order for every reader.
 
-import { createPartialParser, type JsonValue, type PartialParser, type PathSegment } from "../json/index.js";
+import { createPartialParser, type PartialParser, type PathSegment } from "../json/index.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import { describeSchema } from "../schema/describe.js";
 import { type FieldValidationError, ValidationError } from "../schema/errors.js";
@@ -14,7 +14,7 @@ import type { JsonSchema } from "../schema/from-json-schema.js";
 import type { IterableSchema } from "../schema/helpers.js";
 import { Shaper } from "../schema/shape.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
-import { readText, type SourceInput } from "./source.js";
+import { type SourceInput, TextReader } from "./source.js";
 
 export type StreamStatus = "streaming" | "done" | "failed";
 
@@ -112,7 +112,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private readonly invalid: FieldValidationError[] = [];
   private readonly waiters = new Set<Waiter>();
   private version = 0;
-  private raw: JsonValue | undefined = undefined;
   private shapedVersion = -1;
   private shaped: Partial | undefined = undefined;
   private state: StreamStatus = "streaming";
@@ -144,7 +143,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.attemptController = new AbortController();
     this.elementsBefore = this.found.length;
     this.text = [];
-    this.raw = undefined;
     this.version++;
     this.checker = new FieldChecker(
       described.root,
@@ -186,7 +184,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   /** The newest partial value, or `undefined` while nothing is visible yet. */
   get partial(): Partial | undefined {
     if (this.shapedVersion !== this.version) {
-      this.shaped = this.shaper.shape(this.raw) as Partial | undefined;
+      // Snapshots are built only when someone reads: a slow reader costs nothing per chunk.
+      this.shaped = this.shaper.shape(this.parser.value) as Partial | undefined;
       this.shapedVersion = this.version;
     }
     return this.shaped;
@@ -367,14 +366,19 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     const failed = () => ({ ok: false as const, error: signal.reason as unknown });
     try {
       const source = typeof input === "function" ? await input(signal) : input;
-      for await (const chunk of readText(source, signal)) {
-        if (signal.aborted) return failed();
-        this.text.push(chunk);
-        this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
-        this.textLength += chunk.length;
-        if (this.parser.push(chunk)) this.update();
-        else this.wake();
-        if (signal.aborted) return failed();
+      const reader = new TextReader(source, signal);
+      try {
+        for (let chunk = await reader.next(); chunk !== undefined; chunk = await reader.next()) {
+          if (signal.aborted) return failed();
+          this.text.push(chunk);
+          this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
+          this.textLength += chunk.length;
+          if (this.parser.push(chunk)) this.update();
+          else this.wake();
+          if (signal.aborted) return failed();
+        }
+      } finally {
+        reader.cancel();
       }
       if (signal.aborted) return failed();
       const value = this.parser.end();
@@ -394,7 +398,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
 
   /** A new snapshot may be there: a value grew, appeared or completed (equal strings included). */
   private update(): void {
-    this.raw = this.parser.value;
     this.version++;
     this.wake();
   }
