@@ -1,7 +1,6 @@
 // What the schema layer costs on top of the bare parser: a meeting extraction of about 100 KB, read
 // after every chunk three ways (parser alone, parser with shaping and per-field checks, full stream).
 
-import * as z from "zod";
 import { createPartialParser } from "../src/json/index.js";
 import { describeSchema } from "../src/schema/describe.js";
 import { FieldChecker } from "../src/schema/field-checker.js";
@@ -9,57 +8,11 @@ import { Shaper } from "../src/schema/shape.js";
 import { streamObject } from "../src/stream/index.js";
 import { chunkText } from "./documents.js";
 import { type Contender, measureTogether } from "./measure.js";
-
-const MeetingInfo = z.object({
-  users: z.array(z.object({ name: z.string(), email: z.email(), twitter: z.string() })),
-  date: z.string(),
-  location: z.string(),
-  budget: z.number().int(),
-  deadline: z.string(),
-});
-
-const FIRST = [
-  "Priya",
-  "Tomás",
-  "Hannah",
-  "Kwame",
-  "Mei",
-  "Olu",
-  "Sven",
-  "Aiko",
-  "Ravi",
-  "Zoë",
-  "Liam",
-  "Noor",
-];
-const LAST = ["Raman", "Oliveira", "Becker", "Mensah", "Chen", "Adeyemi", "Larsen", "Sato", "Iyer", "Dubois"];
+import { MeetingInfo, scaledMeeting } from "./meeting-document.js";
 
 /** The seed's meeting shape scaled up: a long list of participants and the five other fields. */
 function meetingDocument(targetChars: number): string {
-  const users: { name: string; email: string; twitter: string }[] = [];
-  const meeting = {
-    users,
-    date: "2025-05-14",
-    location: "Hall B, Riverside Convention Centre, 200 Quay Street",
-    budget: 48500,
-    deadline: "2025-04-02",
-  };
-  for (let i = 0; JSON.stringify(meeting, null, 2).length < targetChars; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[(i * 7) % LAST.length]!;
-    users.push({
-      name: `${first} ${last}`,
-      email: `${first
-        .toLowerCase()
-        .normalize("NFD")
-        .replace(/[^a-z]/g, "")}.${last.toLowerCase()}${i}@example.org`,
-      twitter: `@${first
-        .toLowerCase()
-        .normalize("NFD")
-        .replace(/[^a-z]/g, "")}_${i}`,
-    });
-  }
-  return JSON.stringify(meeting, null, 2);
+  return JSON.stringify(scaledMeeting(targetChars, 2), null, 2);
 }
 
 function parserAlone(chunks: readonly string[]): unknown {

@@ -5,62 +5,12 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parsePartialJson } from "ai";
-import * as z from "zod";
 import { MemoryStore, readObjectStream, toResponse } from "../src/http/index.js";
 import { streamObject } from "../src/stream/index.js";
 import { chunkText } from "./documents.js";
 import { type Contender, measureTogether } from "./measure.js";
+import { MeetingInfo, scaledMeeting } from "./meeting-document.js";
 import { jsonEqual } from "./peers.js";
-
-const MeetingInfo = z.object({
-  users: z.array(z.object({ name: z.string(), email: z.email(), twitter: z.string() })),
-  date: z.string(),
-  location: z.string(),
-  budget: z.number().int(),
-  deadline: z.string(),
-});
-
-const FIRST = [
-  "Priya",
-  "Tomás",
-  "Hannah",
-  "Kwame",
-  "Mei",
-  "Olu",
-  "Sven",
-  "Aiko",
-  "Ravi",
-  "Zoë",
-  "Liam",
-  "Noor",
-];
-const LAST = ["Raman", "Oliveira", "Becker", "Mensah", "Chen", "Adeyemi", "Larsen", "Sato", "Iyer", "Dubois"];
-
-/** The meeting of test/helpers/meeting.ts with as many participants as it takes to reach the size. */
-function meeting(targetBytes: number): z.input<typeof MeetingInfo> {
-  const users: { name: string; email: string; twitter: string }[] = [];
-  const value = {
-    users,
-    date: "2025-05-14",
-    location: "Hall B, Riverside Convention Centre, 200 Quay Street",
-    budget: 48500,
-    deadline: "2025-04-02",
-  };
-  for (let i = 0; JSON.stringify(value).length < targetBytes; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[(i * 7) % LAST.length]!;
-    const handle = first
-      .toLowerCase()
-      .normalize("NFD")
-      .replace(/[^a-z]/g, "");
-    users.push({
-      name: `${first} ${last}`,
-      email: `${handle}.${last.toLowerCase()}${i}@example.org`,
-      twitter: `@${handle}_${i}`,
-    });
-  }
-  return value;
-}
 
 /** Deltas due at fixed times from the start (`everyMs` apart), so timer drift does not slow the pace. */
 function paced(deltas: readonly string[], everyMs: number): AsyncIterable<string> {
@@ -186,7 +136,7 @@ function ratio(n: number): string {
 }
 
 export async function transport(): Promise<string> {
-  const value = meeting(20_000);
+  const value = scaledMeeting(20_000);
   const compact = JSON.stringify(value);
   const pretty = JSON.stringify(value, null, 2);
   const deltas = chunkText(compact, 7);

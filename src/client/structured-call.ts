@@ -6,6 +6,7 @@ import type { ProviderEvent, Usage } from "../providers/events.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
 import { ObjectStream, type RetryContext, type StreamObjectOptions } from "../stream/object-stream.js";
+import { sleep } from "../stream/sleep.js";
 import type { SourceInput } from "../stream/source.js";
 import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
 import type { Hooks } from "./hooks.js";
@@ -69,24 +70,6 @@ export class LLMObjectStream<Partial, Output, Element = never> extends ObjectStr
 }
 
 export type LLMObjectStreamOf<S> = LLMObjectStream<DeepPartial<InputOf<S>>, OutputOf<S>, ElementOf<S>>;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", stop, { once: true });
-  });
-}
 
 function backoff(attempt: number, delay: RetryDelay, error: ProviderError): number {
   const base = delay.baseMs ?? 500;

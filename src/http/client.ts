@@ -8,6 +8,7 @@ import {
   type SourceInput,
   type StreamObjectOptions,
 } from "../stream/index.js";
+import { sleep } from "../stream/sleep.js";
 import { reviveError, TransportError } from "./errors.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
 import { type SseEvent, SseParser } from "./sse.js";
@@ -98,24 +99,6 @@ async function firstRequest(
       ...init,
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", stop, { once: true });
-  });
 }
 
 /**
