@@ -24,6 +24,8 @@ export interface UseObjectStreamOptions<S> {
   readonly jsonSchema?: JsonSchema;
   /** Merged into every request (headers, credentials...); `method` and `body` are the hook's. */
   readonly init?: RequestInit;
+  /** Read prose or a ```json fence around the value: set it when the server streams a text mode. */
+  readonly lenient?: boolean;
   /** The validated object, once the stream is done. */
   readonly onFinish?: (object: OutputOf<S>) => void;
   /** What the stream failed with (not called for `stop()`). */
@@ -64,13 +66,14 @@ export function useObjectStream<S>(options: UseObjectStreamOptions<S>): UseObjec
     () =>
       new ObjectStreamStore<PartialOf<S>, OutputOf<S>>(
         (body, signal) => {
-          const { api, fetcher, schema, jsonSchema, init } = latest.current;
+          const { api, fetcher, schema, jsonSchema, init, lenient } = latest.current;
           const headers = new Headers(init?.headers);
           if (!headers.has("content-type")) headers.set("content-type", "application/json");
           const stream = readObjectStream(api ?? "/api/object", {
             schema,
             ...(jsonSchema !== undefined ? { jsonSchema } : {}),
             ...(fetcher !== undefined ? { fetch: fetcher } : {}),
+            ...(lenient !== undefined ? { lenient } : {}),
             init: { ...init, method: "POST", headers, body: JSON.stringify(body ?? {}) },
             signal,
           });
