@@ -45,8 +45,19 @@ function isResponseModel(value: unknown): value is ResponseModel<unknown> {
   return typeof value === "object" && value !== null && "schema" in value && !("~standard" in value);
 }
 
+/** Schemas are immutable, so what a provider is sent for one is worked out once. */
+const jsonSchemas = new WeakMap<object, Record<string, unknown> | undefined>();
+
 /** The JSON Schema a provider is sent for `schema`, or `undefined` when it cannot be derived. */
 export function jsonSchemaOf(schema: unknown): Record<string, unknown> | undefined {
+  if (typeof schema !== "object" || schema === null) return undefined;
+  if (jsonSchemas.has(schema)) return jsonSchemas.get(schema);
+  const derived = deriveJsonSchema(schema);
+  jsonSchemas.set(schema, derived);
+  return derived;
+}
+
+function deriveJsonSchema(schema: object): Record<string, unknown> | undefined {
   const iterable = iterableInfo(schema);
   if (iterable) {
     const items = jsonSchemaOf(iterable.element);
@@ -108,6 +119,15 @@ export function itemSchema(model: ResolvedModel): Record<string, unknown> {
  * property required), or `undefined` when the schema has optional fields or open objects.
  */
 export function strictJsonSchema(schema: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (strictSchemas.has(schema)) return strictSchemas.get(schema);
+  const strict = makeStrict(schema);
+  strictSchemas.set(schema, strict);
+  return strict;
+}
+
+const strictSchemas = new WeakMap<object, Record<string, unknown> | undefined>();
+
+function makeStrict(schema: Record<string, unknown>): Record<string, unknown> | undefined {
   let ok = true;
   const visit = (node: unknown): unknown => {
     if (!ok || typeof node !== "object" || node === null) return node;

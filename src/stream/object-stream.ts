@@ -110,7 +110,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private readonly log: StreamEvent[] = [];
   private readonly found: Element[] = [];
   private readonly invalid: FieldValidationError[] = [];
-  private readonly waiters = new Set<Waiter>();
+  /** Readers waiting for something new; woken all at once, then forgotten. */
+  private waiters: Waiter[] = [];
   private version = 0;
   private shapedVersion = -1;
   private shaped: Partial | undefined = undefined;
@@ -313,13 +314,15 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   }
 
   private changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.add(resolve));
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+    });
   }
 
   private wake(): void {
-    if (this.waiters.size === 0) return;
-    const waiting = [...this.waiters];
-    this.waiters.clear();
+    const waiting = this.waiters;
+    if (waiting.length === 0) return;
+    this.waiters = [];
     for (const resolve of waiting) resolve();
   }
 
