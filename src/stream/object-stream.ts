@@ -105,7 +105,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private attemptNumber = 0;
   /** Elements delivered before this attempt: the attempt's own elements below this index are repeats. */
   private elementsBefore = 0;
-  private text: string[] = [];
   private textLength = 0;
   private readonly log: StreamEvent[] = [];
   private readonly found: Element[] = [];
@@ -143,7 +142,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.textLength = 0;
     this.attemptController = new AbortController();
     this.elementsBefore = this.found.length;
-    this.text = [];
     this.version++;
     this.checker = new FieldChecker(
       described.root,
@@ -192,9 +190,14 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     return this.shaped;
   }
 
-  /** The raw JSON text received so far. */
+  /** The raw JSON text the attempt under way has received so far. */
   get rawText(): string {
-    return this.text.join("");
+    // The log already holds every piece; the attempt under way is what follows its last marker.
+    let text = "";
+    for (const event of this.log) {
+      if (event.type === "text" && event.attempt === this.attemptNumber) text += event.text;
+    }
+    return text;
   }
 
   /** Completed fields that failed their schema so far. */
@@ -373,7 +376,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
       try {
         for (let chunk = await reader.next(); chunk !== undefined; chunk = await reader.next()) {
           if (signal.aborted) return failed();
-          this.text.push(chunk);
           this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
           this.textLength += chunk.length;
           if (this.parser.push(chunk)) this.update();
