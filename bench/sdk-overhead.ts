@@ -55,7 +55,7 @@ export async function sdkOverhead(): Promise<string> {
       }
       return stream.final;
     };
-    const plan = { warmups: 10, runs: 41 };
+    const plan = { warmups: 30, runs: 151 };
     const contenders: Contender[] = [
       { name: "openai SDK: iterate chunks, JSON.parse at the end", run: plain, plan },
       { name: "fieldstream over the same SDK: every partial, validated", run: withFieldstream, plan },

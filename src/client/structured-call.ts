@@ -80,10 +80,11 @@ function backoff(attempt: number, delay: RetryDelay, error: ProviderError): numb
 }
 
 /**
- * Reads provider events and yields the JSON text of the chosen channel. Ends with a typed error when
+ * Reads provider events and writes the JSON text of the chosen channel. Ends with a typed error when
  * the answer was cut short, refused or broken by the provider.
  */
-async function* jsonText(
+async function pushJson(
+  write: (text: string) => void,
   open: () => Promise<AsyncIterable<ProviderEvent>>,
   channel: "tool" | "tools" | "text",
   listKey: string,
@@ -91,7 +92,7 @@ async function* jsonText(
   partial: () => unknown,
   signal: AbortSignal,
   done: () => void,
-): AsyncGenerator<string> {
+): Promise<void> {
   let finish: Extract<ProviderEvent, { type: "finish" }> | undefined;
   let refusal: string | undefined;
   let fallbackText = "";
@@ -105,15 +106,15 @@ async function* jsonText(
           // The first text output carries the answer; its index differs by API (choice, output item).
           textIndex ??= event.index;
           if (event.index !== textIndex) break;
-          if (channel === "text") yield event.delta;
+          if (channel === "text") write(event.delta);
           else fallbackText += event.delta;
           break;
         case "tool-arguments":
           if (channel === "tool" && event.index === 0) {
             sawTool = true;
-            yield event.delta;
+            write(event.delta);
           } else if (channel === "tools") {
-            yield* calls.delta(event.index, event.delta);
+            for (const piece of calls.delta(event.index, event.delta)) write(piece);
           }
           break;
         case "usage":
@@ -142,7 +143,7 @@ async function* jsonText(
   } catch (error) {
     throw toProviderError(error, signal);
   }
-  if (channel === "tools") yield calls.end();
+  if (channel === "tools") write(calls.end());
   if (refusal !== undefined || finish?.reason === "refusal") throw new RefusalError(refusal ?? "");
   if (finish?.reason === "length") throw new IncompleteOutputError(finish.raw ?? "length", partial());
   if (finish?.reason === "content-filter") {
@@ -152,7 +153,7 @@ async function* jsonText(
   }
   if (channel === "tool" && !sawTool && fallbackText.trim() !== "") {
     // The model wrote text instead of calling the tool: hand the text over, it may well be the JSON.
-    yield fallbackText;
+    write(fallbackText);
   }
   done();
 }
@@ -280,15 +281,19 @@ export function structuredCall<S>(
           usage: { ...report.usage },
           finishReason: report.finishReason,
         });
-      return jsonText(
-        () => binding.open(request, signal),
-        channelOf(mode),
-        model.iterable?.key ?? "items",
-        report,
-        () => stream?.partial,
-        signal,
-        done,
-      );
+      return {
+        pushInto: (write: (text: string) => void) =>
+          pushJson(
+            write,
+            () => binding.open(request, signal),
+            channelOf(mode),
+            model.iterable?.key ?? "items",
+            report,
+            () => stream?.partial,
+            signal,
+            done,
+          ),
+      };
     };
 
   const retry = async (context: RetryContext): Promise<SourceInput | undefined> => {

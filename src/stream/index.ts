@@ -10,4 +10,4 @@ export {
   type StreamStatus,
   streamObject,
 } from "./object-stream.js";
-export type { SourceInput, TextSource } from "./source.js";
+export type { PushSource, SourceInput, TextSource } from "./source.js";

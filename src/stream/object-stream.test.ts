@@ -386,6 +386,57 @@ describe("retries", () => {
   });
 });
 
+describe("push sources", () => {
+  it("takes text written by a producer loop", async () => {
+    const stream = streamObject({
+      schema: z.object({ a: z.array(z.number()) }),
+      source: {
+        pushInto: async (write) => {
+          for (const piece of ['{"a":[', "1,", "2]}"]) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            write(piece);
+          }
+        },
+      },
+    });
+    const seen = await collect(stream);
+    expect(seen).toContainEqual({ a: [1] });
+    expect(await stream.final).toEqual({ a: [1, 2] });
+  });
+
+  it("fails with the JSON error and tells the producer to stop", async () => {
+    let stopped: unknown;
+    const stream = streamObject({
+      schema: z.object({ a: z.number() }),
+      source: {
+        pushInto: async (write, signal) => {
+          write('{"a":]');
+          stopped = signal.aborted ? signal.reason : undefined;
+        },
+      },
+    });
+    const failure = await stream.final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JsonStreamError);
+    expect(stopped).toBe(failure);
+  });
+
+  it("stops waiting for a producer that does not notice the abort", async () => {
+    const stream = streamObject({
+      schema: z.object({ a: z.string() }),
+      source: {
+        pushInto: (write) => {
+          write('{"a":"x');
+          return new Promise<void>(() => {});
+        },
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stream.abort(new Error("enough"));
+    expect(((await stream.final.catch((e: unknown) => e)) as Error).message).toBe("enough");
+    expect(stream.partial).toEqual({ a: "x" });
+  });
+});
+
 describe("events", () => {
   it("replays the raw text by attempt, the attempt changes and the end, to every reader", async () => {
     const stream = streamObject({

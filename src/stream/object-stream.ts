@@ -14,7 +14,7 @@ import type { JsonSchema } from "../schema/from-json-schema.js";
 import type { IterableSchema } from "../schema/helpers.js";
 import { Shaper } from "../schema/shape.js";
 import type { StandardSchemaV1 } from "../schema/standard-schema.js";
-import { type SourceInput, TextReader } from "./source.js";
+import { isPushSource, type PushSource, type SourceInput, TextReader } from "./source.js";
 
 export type StreamStatus = "streaming" | "done" | "failed";
 
@@ -372,18 +372,18 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     const failed = () => ({ ok: false as const, error: signal.reason as unknown });
     try {
       const source = typeof input === "function" ? await input(signal) : input;
-      const reader = new TextReader(source, signal);
-      try {
-        for (let chunk = await reader.next(); chunk !== undefined; chunk = await reader.next()) {
-          if (signal.aborted) return failed();
-          this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
-          this.textLength += chunk.length;
-          if (this.parser.push(chunk)) this.update();
-          else this.wake();
-          if (signal.aborted) return failed();
+      if (isPushSource(source)) {
+        await this.pushFrom(source, signal);
+      } else {
+        const reader = new TextReader(source, signal);
+        try {
+          for (let chunk = await reader.next(); chunk !== undefined; chunk = await reader.next()) {
+            this.accept(chunk, signal);
+            if (signal.aborted) return failed();
+          }
+        } finally {
+          reader.cancel();
         }
-      } finally {
-        reader.cancel();
       }
       if (signal.aborted) return failed();
       const value = this.parser.end();
@@ -398,6 +398,44 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     } catch (error) {
       this.update();
       return { ok: false, error: signal.aborted ? signal.reason : error };
+    }
+  }
+
+  /** One piece of the attempt's text: logged, parsed, and announced to readers. */
+  private accept(chunk: string, signal: AbortSignal): void {
+    // A push source may still be writing after an abort (the rest of an event it was handling).
+    if (signal.aborted) return;
+    this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
+    this.textLength += chunk.length;
+    if (this.parser.push(chunk)) this.update();
+    else this.wake();
+  }
+
+  /** Runs a push source; an abort ends the wait at once even if the producer has not noticed yet. */
+  private async pushFrom(source: PushSource, signal: AbortSignal): Promise<void> {
+    let stop: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+      stop = () => signal.removeEventListener("abort", onAbort);
+    });
+    aborted.catch(() => {});
+    try {
+      await Promise.race([
+        source.pushInto((text) => {
+          if (!text || signal.aborted) return;
+          try {
+            this.accept(text, signal);
+          } catch (error) {
+            // Bad JSON is the attempt's failure, not the producer's: stop it, and let the abort say why.
+            this.attemptController.abort(error);
+          }
+        }, signal),
+        aborted,
+      ]);
+    } finally {
+      stop?.();
     }
   }
 

@@ -7,8 +7,24 @@ export type TextSource =
   | Iterable<string | Uint8Array>
   | ReadableStream<string | Uint8Array>;
 
+/**
+ * A source that pushes: `pushInto` calls `write` with each piece of text and resolves at the end (or
+ * rejects with what went wrong). It must stop when `signal` aborts. For producers that are loops over
+ * events of their own, this saves a layer of promises per piece compared with an async iterable.
+ */
+export interface PushSource {
+  readonly pushInto: (write: (text: string) => void, signal: AbortSignal) => Promise<void>;
+}
+
 /** A source, or a function that opens one and cancels it when the signal aborts. */
-export type SourceInput = TextSource | ((signal: AbortSignal) => TextSource | Promise<TextSource>);
+export type SourceInput =
+  | TextSource
+  | PushSource
+  | ((signal: AbortSignal) => TextSource | PushSource | Promise<TextSource | PushSource>);
+
+export function isPushSource(source: unknown): source is PushSource {
+  return typeof (source as PushSource | null)?.pushInto === "function";
+}
 
 interface Reader {
   next(): Promise<IteratorResult<string | Uint8Array>>;
