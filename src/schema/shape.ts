@@ -157,6 +157,60 @@ export class Shaper {
     return out;
   }
 
+  /**
+   * The memo of a container already shaped for this slot. Open containers are new in every snapshot
+   * and never met again, so only complete ones are worth remembering, except open arrays, whose memo is
+   * the hint their next snapshot is reshaped from.
+   */
+  private recall(raw: JsonValue[] | JsonObject, slot: Slot): Memo | undefined {
+    const memo = this.memo.get(raw);
+    return memo && memo.slot === slot ? memo : undefined;
+  }
+
+  /** The result for `raw`: its shaped copy (answering completion as `raw` does), or `raw` itself. */
+  private settle<T extends JsonValue[] | JsonObject>(
+    slot: Slot,
+    raw: T,
+    out: T | undefined,
+    shaped: Shaped = out ?? raw,
+    lastCount = 0,
+  ): Shaped {
+    if (out) carryMarks(raw, out);
+    if (Array.isArray(raw) || isMarkedComplete(raw)) {
+      this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount });
+    }
+    return shaped;
+  }
+
+  /**
+   * Shapes an object's members, each by the slot `slotFor` gives its key (`null`: kept as it is,
+   * `undefined`: left out). Returns a new object only once a member differs from the raw one.
+   */
+  private members(
+    raw: JsonObject,
+    hint: JsonValue | undefined,
+    path: PathSegment[] | undefined,
+    slotFor: (key: string) => Slot | null | undefined,
+  ): JsonObject | undefined {
+    const previous = hint !== undefined && isPlainObject(hint) ? hint : undefined;
+    let out: JsonObject | undefined;
+    let index = 0;
+    for (const key in raw) {
+      const value = raw[key]!;
+      const slot = slotFor(key);
+      const shaped =
+        slot === undefined
+          ? HIDDEN
+          : slot === null
+            ? value
+            : this.child(slot, value, previous?.[key], raw, key, path);
+      if (out === undefined && shaped !== value) out = this.copyKeys(raw, index);
+      if (out !== undefined && shaped !== HIDDEN) setKey(out, key, shaped);
+      index++;
+    }
+    return out;
+  }
+
   private object(
     slot: Slot,
     node: ObjectNode,
@@ -164,45 +218,21 @@ export class Shaper {
     hint: JsonValue | undefined,
     path: PathSegment[] | undefined,
   ): Shaped {
-    // An open object is new in every snapshot and never met again: only complete ones are worth a memo.
-    const complete = isMarkedComplete(raw);
-    if (complete) {
-      const memo = this.memo.get(raw);
-      if (memo && memo.slot === slot) return memo.shaped;
-    }
-    const previous = hint !== undefined && isPlainObject(hint) ? hint : undefined;
+    const memo = isMarkedComplete(raw) ? this.recall(raw, slot) : undefined;
+    if (memo) return memo.shaped;
     const fields = node.fields;
-    let out: JsonObject | undefined;
-    let index = 0;
-    for (const key in raw) {
-      const value = raw[key]!;
-      const field = fields.get(key);
-      let shaped: Shaped;
-      if (field) shaped = this.child(field, value, previous?.[key], raw, key, path);
-      else if (node.unknownKeys !== "keep") shaped = HIDDEN;
-      else shaped = node.rest ? this.child(node.rest, value, previous?.[key], raw, key, path) : value;
-      if (out === undefined && shaped !== value) out = this.copyKeys(raw, index);
-      if (out !== undefined && shaped !== HIDDEN) setKey(out, key, shaped);
-      index++;
-    }
+    const keep = node.unknownKeys === "keep" ? (node.rest ?? null) : undefined;
+    let out = this.members(raw, hint, path, (key) => fields.get(key) ?? keep);
     const extras = extrasOf(node);
-    const result: JsonObject = out ?? raw;
     for (const [key, value] of extras.defaults) {
-      if (!Object.hasOwn(result, key)) {
-        out ??= this.copyKeys(raw, index);
+      if (!Object.hasOwn(out ?? raw, key)) {
+        out ??= { ...raw };
         setKey(out, key, value);
       }
     }
-    if (out) carryMarks(raw, out);
-    let shaped: Shaped = out ?? raw;
-    for (const key of extras.required) {
-      if (!Object.hasOwn(shaped as JsonObject, key)) {
-        shaped = HIDDEN;
-        break;
-      }
-    }
-    if (complete) this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount: 0 });
-    return shaped;
+    const result = out ?? raw;
+    const missing = extras.required.some((key) => !Object.hasOwn(result, key));
+    return this.settle(slot, raw, out, missing ? HIDDEN : result);
   }
 
   /** A new object with the first `count` keys of `raw`, which shaping left as they were. */
@@ -224,22 +254,13 @@ export class Shaper {
     hint: JsonValue | undefined,
     path: PathSegment[] | undefined,
   ): Shaped {
-    const memo = this.memo.get(raw);
-    if (memo && memo.slot === slot) return memo.shaped;
-    const previous = hint !== undefined && isPlainObject(hint) ? hint : undefined;
-    let out: JsonObject | undefined;
-    let index = 0;
-    for (const key in raw) {
-      const value = raw[key]!;
-      const shaped = this.child(node.value, value, previous?.[key], raw, key, path);
-      if (out === undefined && shaped !== value) out = this.copyKeys(raw, index);
-      if (out !== undefined && shaped !== HIDDEN) setKey(out, key, shaped);
-      index++;
-    }
-    if (out) carryMarks(raw, out);
-    const shaped = out ?? raw;
-    this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount: 0 });
-    return shaped;
+    const memo = this.recall(raw, slot);
+    if (memo) return memo.shaped;
+    return this.settle(
+      slot,
+      raw,
+      this.members(raw, hint, path, () => node.value),
+    );
   }
 
   private array(
@@ -249,14 +270,14 @@ export class Shaper {
     hint: JsonValue | undefined,
     path: PathSegment[] | undefined,
   ): Shaped {
-    const memo = this.memo.get(raw);
-    if (memo && memo.slot === slot) return memo.shaped;
+    const memo = this.recall(raw, slot);
+    if (memo) return memo.shaped;
     const element = node.element;
     const previous = Array.isArray(hint) ? hint : undefined;
     let start = 0;
     let out: JsonValue[] | undefined;
-    const known = previous && previous.length > 0 ? this.memo.get(previous) : undefined;
-    if (known && known.slot === slot && known.shaped !== HIDDEN && raw.length >= previous!.length) {
+    const known = previous && previous.length > 0 ? this.recall(previous, slot) : undefined;
+    if (known && known.shaped !== HIDDEN && raw.length >= previous!.length) {
       const h = previous!.length;
       // Everything before the previous snapshot's last element was complete then, so it is unchanged.
       if (h < 2 || raw[h - 2] === previous![h - 2]) {
@@ -275,10 +296,7 @@ export class Shaper {
       if (out !== undefined && shaped !== HIDDEN) out.push(shaped);
       lastCount = shaped === HIDDEN ? 0 : 1;
     }
-    if (out) carryMarks(raw, out);
-    const shaped = out ?? raw;
-    this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount });
-    return shaped;
+    return this.settle(slot, raw, out, out ?? raw, lastCount);
   }
 
   private tuple(
@@ -288,8 +306,8 @@ export class Shaper {
     hint: JsonValue | undefined,
     path: PathSegment[] | undefined,
   ): Shaped {
-    const memo = this.memo.get(raw);
-    if (memo && memo.slot === slot) return memo.shaped;
+    const memo = this.recall(raw, slot);
+    if (memo) return memo.shaped;
     const previous = Array.isArray(hint) ? hint : undefined;
     let out: JsonValue[] | undefined;
     for (let i = 0; i < raw.length; i++) {
@@ -301,10 +319,7 @@ export class Shaper {
       if (shaped === HIDDEN) break;
       if (out !== undefined) out.push(shaped);
     }
-    if (out) carryMarks(raw, out);
-    const shaped = out ?? raw;
-    this.memo.set(raw, { slot, shaped, same: shaped === raw, lastCount: 0 });
-    return shaped;
+    return this.settle(slot, raw, out);
   }
 
   private union(
