@@ -7,23 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockProvider } from "../../src/testing/index.js";
 import { meetingAnswer } from "../helpers/meeting.js";
-import { cli, linesOf, requireBuild, root, startMockServerCommand } from "./helpers.js";
-
-const fieldLines = [
-  'users[0].name = "Priya Raman"',
-  'users[0].email = "priya.raman@example.org"',
-  'users[0].twitter = "@priyabuilds"',
-  'users[1].name = "Tomás Oliveira"',
-  'users[1].email = "tomas.o@example.net"',
-  'users[1].twitter = "@tomas_codes"',
-  'users[2].name = "Hannah Becker"',
-  'users[2].email = "hbecker@example.com"',
-  'users[2].twitter = "@hannahb_dev"',
-  'date = "2025-05-14"',
-  'location = "Hall B, Riverside Convention Centre, 200 Quay Street"',
-  "budget = 48500",
-  'deadline = "2025-04-02"',
-];
+import { cli, fieldLines, linesOf, requireBuild, root, startMockServerCommand } from "./helpers.js";
 
 const recipe = {
   title: "Lentil soup",

@@ -11,6 +11,7 @@ import { gptTokens } from "../../src/cli/tokens.js";
 import { createPartialParser, type PathSegment } from "../../src/json/index.js";
 import type { RecordedRequest } from "../../src/testing/server.js";
 import { meetingAnswer } from "../helpers/meeting.js";
+import { fieldLines } from "./helpers.js";
 
 describe("FieldTracker", () => {
   it("reports each field once, in document order, as it completes, whatever the chunking", () => {
@@ -29,23 +30,7 @@ describe("FieldTracker", () => {
         parser.push(text.slice(at, at + size));
         for (const field of tracker.take(parser.value)) reported.push(fieldLine(field));
       }
-      expect(reported).toEqual([
-        'users[0].name = "Priya Raman"',
-        'users[0].email = "priya.raman@example.org"',
-        'users[0].twitter = "@priyabuilds"',
-        'users[1].name = "Tomás Oliveira"',
-        'users[1].email = "tomas.o@example.net"',
-        'users[1].twitter = "@tomas_codes"',
-        'users[2].name = "Hannah Becker"',
-        'users[2].email = "hbecker@example.com"',
-        'users[2].twitter = "@hannahb_dev"',
-        'date = "2025-05-14"',
-        'location = "Hall B, Riverside Convention Centre, 200 Quay Street"',
-        "budget = 48500",
-        'deadline = "2025-04-02"',
-        "tags = []",
-        "extra.empty = {}",
-      ]);
+      expect(reported).toEqual([...fieldLines, "tags = []", "extra.empty = {}"]);
     }
   });
 
