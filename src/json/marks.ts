@@ -15,24 +15,6 @@ class Stamp {
   }
 }
 
-class Complete extends Stamp {
-  #complete = true;
-  static has(target: object): boolean {
-    return #complete in target;
-  }
-}
-
-class OpenString extends Stamp {
-  #slot: PathSegment;
-  constructor(target: object, slot: PathSegment) {
-    super(target);
-    this.#slot = slot;
-  }
-  static get(target: object): PathSegment | undefined {
-    return #slot in target ? target.#slot : undefined;
-  }
-}
-
 /** A private slot that can be attached to any object, readable and writable only through it. */
 export interface Mark<T> {
   get(target: object): T | undefined;
@@ -58,22 +40,25 @@ export function defineMark<T>(): Mark<T> {
   return { get: Slot.get, set: Slot.set };
 }
 
-/** Marks a container as complete; call once per container, when it closes. */
+const complete = defineMark<true>();
+const openString = defineMark<PathSegment>();
+
+/** Marks a container as complete, when it closes. */
 export function markComplete(target: object): void {
-  new Complete(target);
+  complete.set(target, true);
 }
 
 /** Whether the container was marked complete. */
 export function isMarkedComplete(target: object): boolean {
-  return Complete.has(target);
+  return complete.get(target) === true;
 }
 
 /** Records that, in this snapshot, the string at `slot` was still being written. */
 export function markOpenString(target: object, slot: PathSegment): void {
-  new OpenString(target, slot);
+  openString.set(target, slot);
 }
 
 /** The slot of the string being written when this snapshot was taken, if any. */
 export function openStringSlot(target: object): PathSegment | undefined {
-  return OpenString.get(target);
+  return openString.get(target);
 }

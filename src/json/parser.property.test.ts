@@ -186,19 +186,36 @@ describe("partial parser: random documents in random chunkings", () => {
         const { chunks } = written;
         const fed = feed(chunks);
         expect(fed.error, replay(chunks)).toBeUndefined();
+        // A repeated key may hold another string by the end, so its final value says nothing here.
+        const replaceable = replaceablePaths(written.roots, false);
         for (const step of fed.steps) {
-          for (const { node, path } of nodesOf(step.value)) {
+          for (const { node, path } of nodesOf(step.value, (p) => under(replaceable, p))) {
             if (typeof node !== "string" || !isHighSurrogate(node.charCodeAt(node.length - 1))) continue;
-            const final = valueAt(fed.final, path);
-            // A repeated key may hold something else by the end.
-            if (typeof final !== "string") continue;
+            const final = valueAt(fed.final, path) as string;
             const next = final.charCodeAt(node.length);
             const message = `${replay(chunks)} after ${step.at} characters: ${pathKey(path)} is ${JSON.stringify(node)}`;
             expect(next >= 0xdc00 && next <= 0xdfff, message).toBe(false);
           }
         }
       }),
-      { numRuns: 200, examples: [[twoHighSurrogates]] },
+      {
+        numRuns: 200,
+        examples: [
+          [twoHighSurrogates],
+          [
+            exampleOf(
+              {
+                kind: "object",
+                members: [
+                  ["__proto__", { kind: "string", value: "  \ud800" }],
+                  ["__proto__", { kind: "string", value: " \ud800\ud800\udc00" }],
+                ],
+              },
+              ['{"__proto__":"  \ud800', '","__proto__":" \ud800', '\ud800\udc00"}'],
+            ),
+          ],
+        ],
+      },
     );
   });
 
