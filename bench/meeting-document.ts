@@ -2,7 +2,7 @@
 // participants as it takes to reach a size, so the same shape is measured at any length.
 
 import type * as z from "zod";
-import { MeetingInfo } from "../src/cli/meeting.js";
+import { MeetingInfo } from "../packages/fieldstream-cli/src/meeting.js";
 
 export { MeetingInfo };
 

@@ -3,9 +3,9 @@
 
 import { JSONParser, type ParsedElementInfo } from "@streamparser/json";
 import { parsePartialJson } from "ai";
+import { createPartialParser } from "fieldstream";
 import { parse as jsonriverParse } from "jsonriver";
 import { parse as partialJsonParse } from "partial-json";
-import { createPartialParser } from "../dist/index.js";
 
 export interface Peer {
   readonly name: string;

@@ -1,11 +1,11 @@
 // What the schema layer costs on top of the bare parser: a meeting extraction of about 100 KB, read
 // after every chunk three ways (parser alone, parser with shaping and per-field checks, full stream).
 
-import { createPartialParser } from "../src/json/index.js";
-import { describeSchema } from "../src/schema/describe.js";
-import { FieldChecker } from "../src/schema/field-checker.js";
-import { Shaper } from "../src/schema/shape.js";
-import { streamObject } from "../src/stream/index.js";
+import { createPartialParser } from "../packages/fieldstream/src/json/index.js";
+import { describeSchema } from "../packages/fieldstream/src/schema/describe.js";
+import { FieldChecker } from "../packages/fieldstream/src/schema/field-checker.js";
+import { Shaper } from "../packages/fieldstream/src/schema/shape.js";
+import { streamObject } from "../packages/fieldstream/src/stream/index.js";
 import { chunkText } from "./documents.js";
 import { type Contender, measureTogether } from "./measure.js";
 import { MeetingInfo, scaledMeeting } from "./meeting-document.js";

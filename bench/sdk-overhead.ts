@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
 import * as z from "zod";
-import { instructor } from "../src/index.js";
-import { startMockProvider } from "../src/testing/index.js";
+import { instructor } from "../packages/fieldstream/src/index.js";
+import { startMockProvider } from "../packages/fieldstream/src/testing/index.js";
 import { type Contender, measureTogether } from "./measure.js";
 
 const RECORDING = new URL(

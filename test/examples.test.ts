@@ -4,9 +4,9 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type MockProvider, startMockProvider } from "fieldstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockProvider, startMockProvider } from "../src/testing/index.js";
-import { meetingJson } from "./helpers/meeting.js";
+import { meetingAnswer } from "../packages/fieldstream-cli/src/meeting.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -21,7 +21,11 @@ afterAll(async () => {
 
 describe("examples/meeting.ts", () => {
   it("streams the meeting extraction and prints the validated result", async () => {
-    mock.enqueue({ toolCalls: [{ name: "Response", arguments: meetingJson }], chunks: 4, delayMs: 1 });
+    mock.enqueue({
+      toolCalls: [{ name: "Response", arguments: JSON.stringify(meetingAnswer, null, 2) }],
+      chunks: 4,
+      delayMs: 1,
+    });
     const { stdout } = await run(process.execPath, ["--import", "tsx", "examples/meeting.ts"], {
       cwd: root,
       env: { ...process.env, OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: "test" },

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebDemo, type WebDemo } from "../../examples/web/server.js";
-import { meetingAnswer } from "../helpers/meeting.js";
+import { meetingAnswer } from "../../packages/fieldstream-cli/src/meeting.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));

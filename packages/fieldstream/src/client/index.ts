@@ -1,0 +1,15 @@
+// The Instructor-style client: official SDK clients patched with `response_model`, streaming,
+// validation retries and hooks.
+
+export type { Mode } from "./binding.js";
+export type { HookEvents, HookName } from "./hooks.js";
+export {
+  type CallOptions,
+  type Instructed,
+  type InstructorOptions,
+  instructor,
+  type StructuredParams,
+} from "./instructor.js";
+export { outlineOf } from "./outline.js";
+export type { ResponseModel } from "./response-model.js";
+export { LLMObjectStream, type LLMObjectStreamOf, type RetryDelay } from "./structured-call.js";
