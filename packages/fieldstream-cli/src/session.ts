@@ -58,7 +58,7 @@ class Clock {
 }
 
 function tokenRate(stream: AnyStream, clock: Clock): string | undefined {
-  const tokens = stream.usage.outputTokens;
+  const tokens = stream.usage?.outputTokens ?? 0;
   const seconds = clock.streamingSeconds();
   if (tokens <= 0) return undefined;
   return seconds > 0.05 ? `${tokens} tokens, ${Math.round(tokens / seconds)} tok/s` : `${tokens} tokens`;

@@ -1,7 +1,7 @@
 // Parallel tool calls joined into one JSON list: in order, whatever the interleaving of their pieces.
 
 import { describe, expect, it } from "vitest";
-import { CallList } from "./structured-call.js";
+import { CallList } from "./call-list.js";
 
 function join(pieces: [number, string][]): string {
   const list = new CallList("items");

@@ -1,11 +1,12 @@
 // Observers of structured calls: `on("request" | "response" | "partial" | "retry" | "error", fn)`.
 // A hook that throws is reported to the console and never breaks the call it observes.
 
-import type { Usage } from "../providers/events.js";
+import type { Usage } from "../stream/events.js";
 
 export interface HookEvents {
   request: { provider: string; body: Record<string, unknown>; attempt: number };
-  response: { provider: string; attempt: number; usage: Required<Usage>; finishReason: string | undefined };
+  /** An attempt's answer arrived whole; `usage` is the total over every attempt so far. */
+  response: { provider: string; attempt: number; usage: Usage; finishReason: string | undefined };
   partial: unknown;
   retry: { provider: string; attempt: number; error: unknown };
   error: { provider: string; error: unknown };

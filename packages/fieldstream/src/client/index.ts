@@ -12,4 +12,4 @@ export {
 } from "./instructor.js";
 export { outlineOf } from "./outline.js";
 export type { ResponseModel } from "./response-model.js";
-export { LLMObjectStream, type LLMObjectStreamOf, type RetryDelay } from "./structured-call.js";
+export type { LLMObjectStream, LLMObjectStreamOf, RetryDelay } from "./structured-call.js";

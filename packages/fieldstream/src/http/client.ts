@@ -2,11 +2,11 @@
 // incrementally) and survives dropped connections by resuming from the exact character it had.
 
 import {
+  type Driver,
   ObjectStream,
   type ObjectStreamOf,
-  type RetryContext,
-  type SourceInput,
-  type StreamObjectOptions,
+  type ObjectStreamOptions,
+  type Usage,
 } from "../stream/index.js";
 import { sleep } from "../stream/sleep.js";
 import { reviveError, TransportError } from "./errors.js";
@@ -41,8 +41,7 @@ export interface ReconnectOptions {
   readonly url?: string | URL | readonly (string | URL)[] | ((context: ReconnectContext) => string | URL);
 }
 
-export interface ReadObjectStreamOptions<S>
-  extends Omit<StreamObjectOptions<S>, "source" | "retry" | "signal" | "schema"> {
+export interface ReadObjectStreamOptions<S> extends Omit<ObjectStreamOptions<S>, "signal" | "schema"> {
   /** The schema of the streamed value: partials are shaped and the final value validated with it here. */
   readonly schema: S;
   /** Replaces the global `fetch`, for the first request and for reconnections. */
@@ -58,16 +57,9 @@ export interface ReadObjectStreamOptions<S>
 type ClientEvent =
   | { readonly type: "text"; readonly text: string }
   | { readonly type: "attempt"; readonly attempt: number }
+  | { readonly type: "usage"; readonly usage: Usage }
   | { readonly type: "error"; readonly error: Error }
   | { readonly type: "done" };
-
-/** How an attempt's source ends when the server starts a new attempt, so `retry` can take over. */
-class NextAttempt extends Error {
-  override readonly name = "NextAttempt";
-  constructor(readonly attempt: number) {
-    super(`The server started attempt ${attempt}`);
-  }
-}
 
 const MAX_DELAY_MS = 10_000;
 
@@ -108,8 +100,8 @@ async function firstRequest(
  */
 class Connection {
   streamId: string | undefined = undefined;
-  usage: Readonly<Record<string, unknown>> | undefined = undefined;
   reconnects = 0;
+  private hadUsage = false;
   /** A `done` or `error` has been queued: nothing more will come. */
   finished = false;
   private attempt = 1;
@@ -158,6 +150,13 @@ class Connection {
       });
       await this.reading;
     }
+  }
+
+  /** The next event, taken. */
+  async next(): Promise<ClientEvent> {
+    const event = await this.peek();
+    this.shift();
+    return event;
   }
 
   /** Takes the event `peek` returned. */
@@ -340,8 +339,9 @@ class Connection {
         return;
       }
       case "usage":
-        this.usage = this.json(sse.data) as Record<string, unknown>;
-        this.progressed = true;
+        // The total, sent once before the end; a resumed response may send it again.
+        if (!this.hadUsage) this.push({ type: "usage", usage: usageFrom(this.json(sse.data)) });
+        this.hadUsage = true;
         return;
       case "error":
         this.finished = true;
@@ -391,88 +391,59 @@ class Connection {
   }
 }
 
-/** The source of one attempt: the connection's text until the attempt or the stream ends. */
-function attemptSource(connection: Connection): AsyncIterable<string> {
-  let active = true;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: async (): Promise<IteratorResult<string>> => {
-        if (!active) return { value: undefined, done: true };
-        const event = await connection.peek();
-        // The stream gave up on this attempt while we waited: the event belongs to whoever reads next.
-        if (!active) return { value: undefined, done: true };
-        connection.shift();
-        switch (event.type) {
-          case "text":
-            return { value: event.text, done: false };
-          case "attempt":
-            active = false;
-            throw new NextAttempt(event.attempt);
-          case "error":
-            active = false;
-            throw event.error;
-          case "done":
-            active = false;
-            return { value: undefined, done: true };
+/** The counts of a usage event, as far as they are numbers: the server is not trusted blindly. */
+function usageFrom(data: unknown): Usage {
+  const usage: Record<string, number> = {};
+  if (typeof data === "object" && data !== null) {
+    for (const key of ["inputTokens", "outputTokens", "totalTokens", "cacheReadTokens", "cacheWriteTokens"]) {
+      const value = (data as Record<string, unknown>)[key];
+      if (typeof value === "number" && Number.isFinite(value)) usage[key] = value;
+    }
+  }
+  return usage;
+}
+
+/**
+ * The driver of a stream read from the server: the connection's events written into the stream as
+ * they come, the same fold as on the server. An attempt that fails here before it does on the server
+ * (a stricter schema, say) skips the rest of its text and follows the server to its next attempt.
+ */
+function remoteDriver(connection: Connection): Driver {
+  return async (writer) => {
+    for (;;) {
+      const event = await connection.next();
+      switch (event.type) {
+        case "text":
+          writer.write({ type: "text", text: event.text });
+          break;
+        case "attempt":
+          writer.write({ type: "attempt" });
+          break;
+        case "usage":
+          writer.write(event);
+          break;
+        case "error":
+          // An attempt already given up here fails with its own reason, as it would have on its own.
+          writer.fail(writer.attemptSignal.aborted ? writer.attemptSignal.reason : event.error);
+          return;
+        case "done": {
+          const outcome = await writer.settle();
+          if (outcome.ok) writer.done(outcome.value);
+          else writer.fail(outcome.error);
+          return;
         }
-      },
-      return: async (): Promise<IteratorResult<string>> => {
-        active = false;
-        return { value: undefined, done: true };
-      },
-    }),
+      }
+    }
   };
 }
 
-/** The source of the next attempt, or nothing when the stream should fail with the attempt's error. */
-async function nextAttempt(connection: Connection, context: RetryContext): Promise<SourceInput | undefined> {
-  if (context.error instanceof NextAttempt) return attemptSource(connection);
-  if (connection.finished || connection.signal.aborted) return undefined;
-  // This attempt failed here before it did on the server (a stricter schema, say): skip the rest of
-  // its text and follow the server to its next attempt, if there is one.
-  for (;;) {
-    const event = await connection.peek();
-    connection.shift();
-    if (event.type === "attempt") return attemptSource(connection);
-    if (event.type === "done" || event.type === "error") return undefined;
-  }
-}
-
-/** An ObjectStream read from a `toResponse` endpoint; also says which stream it is and its usage. */
-export class RemoteObjectStream<Partial, Output, Element = never> extends ObjectStream<
-  Partial,
-  Output,
-  Element
-> {
-  readonly #connection: Connection;
-
-  constructor(options: StreamObjectOptions<unknown>, connection: Connection) {
-    super(options);
-    this.#connection = connection;
-    const stop = () => connection.close(this.signal.reason);
-    if (this.signal.aborted) stop();
-    else this.signal.addEventListener("abort", stop, { once: true });
-    this.final.then(
-      () => connection.close(),
-      () => {},
-    );
-  }
-
+/** An ObjectStream read from a `toResponse` endpoint, with what its connection knows. */
+export type RemoteObjectStream<Partial, Output, Element = never> = ObjectStream<Partial, Output, Element> & {
   /** The server's id for the stream, once known. */
-  get streamId(): string | undefined {
-    return this.#connection.streamId;
-  }
-
-  /** Token usage the server reported (streams from a model call), once it has. */
-  get usage(): Readonly<Record<string, unknown>> | undefined {
-    return this.#connection.usage;
-  }
-
+  readonly streamId: string | undefined;
   /** How many times the connection was re-established. */
-  get reconnects(): number {
-    return this.#connection.reconnects;
-  }
-}
+  readonly reconnects: number;
+};
 
 type Parts<S> = ObjectStreamOf<S> extends ObjectStream<infer P, infer O, infer E> ? [P, O, E] : never;
 
@@ -492,14 +463,19 @@ export function readObjectStream<S>(
 ): RemoteObjectStreamOf<S> {
   const { fetch: _fetch, init: _init, reconnect: _reconnect, signal, ...streamOptions } = options;
   const connection = new Connection(input, options as ReadObjectStreamOptions<unknown>);
-  const stream = new RemoteObjectStream<unknown, unknown, unknown>(
-    {
-      ...streamOptions,
-      ...(signal !== undefined ? { signal } : {}),
-      source: attemptSource(connection),
-      retry: (context) => nextAttempt(connection, context),
-    },
-    connection,
+  const stream = new ObjectStream<unknown, unknown, unknown>(
+    { ...streamOptions, ...(signal !== undefined ? { signal } : {}) },
+    remoteDriver(connection),
   );
-  return stream as unknown as RemoteObjectStreamOf<S>;
+  Object.defineProperties(stream, {
+    streamId: { get: () => connection.streamId, enumerable: true },
+    reconnects: { get: () => connection.reconnects, enumerable: true },
+  });
+  const stop = () => connection.close(stream.signal.reason);
+  stream.signal.addEventListener("abort", stop, { once: true });
+  stream.final.then(
+    () => connection.close(),
+    () => {},
+  );
+  return stream.start() as unknown as RemoteObjectStreamOf<S>;
 }

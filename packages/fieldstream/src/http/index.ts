@@ -6,7 +6,7 @@ export {
   type ReadObjectStreamOptions,
   type ReconnectContext,
   type ReconnectOptions,
-  RemoteObjectStream,
+  type RemoteObjectStream,
   type RemoteObjectStreamOf,
   readObjectStream,
 } from "./client.js";

@@ -66,12 +66,6 @@ export interface ToResponseOptions extends ResponseOptions {
   readonly onStoreError?: (error: unknown) => void;
 }
 
-/** Streams that expose token usage (the model-call streams do). */
-function usageOf(stream: object): Readonly<Record<string, unknown>> | undefined {
-  const usage = (stream as { usage?: unknown }).usage;
-  return typeof usage === "object" && usage !== null ? (usage as Record<string, unknown>) : undefined;
-}
-
 /** Whether the code unit is a high surrogate, which must not be sent without its pair. */
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
@@ -145,12 +139,16 @@ class Producer {
       case "done":
       case "error": {
         this.flush(true);
-        const usage = usageOf(this.stream);
+        const usage = this.stream.usage;
         if (usage) this.emit({ type: "usage", usage: { ...usage } });
         if (event.type === "done") this.emit({ type: "done", attempt: this.attempt, length: this.length });
         else this.emit(safeSerialize(serialize, event.error));
         return;
       }
+      // Reasoning, tool-call starts and finish reasons stay on the server for now; usage goes once,
+      // as the total, right before the end (positions after the text only suit closing events).
+      default:
+        return;
     }
   }
 

@@ -1,18 +1,9 @@
 // What every provider adapter turns a wire stream into: JSON text deltas on numbered channels, plus
 // the facts around them (usage, why it stopped, a refusal, an error), in one provider-neutral form.
 
-/** Token counts as the provider reported them; missing counts are left out. */
-export interface Usage {
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
-  readonly totalTokens?: number;
-}
+import type { FinishReason, Usage } from "../stream/events.js";
 
-/**
- * Why generation stopped, normalised: `stop` (done), `length` (the token limit: the output is cut),
- * `tool` (stopped to call a tool), `content-filter`, `refusal`, `other` (see `raw`).
- */
-export type FinishReason = "stop" | "length" | "tool" | "content-filter" | "refusal" | "other";
+export type { FinishReason, Usage };
 
 export type ProviderEvent =
   /** Model text (the JSON itself in text modes). `index` is the choice or output item. */

@@ -1,13 +1,21 @@
-// The stream layer: ObjectStream, which ties a text source, the parser and the schema together.
-// Web-standard only (ReadableStream, AbortSignal, TextDecoder), so it runs in any runtime.
+// The stream layer: the event log that is the seam between producers and ObjectStream, the fold
+// itself, and the driver for plain text sources. Web-standard only, so it runs in any runtime.
 
+export type {
+  AttemptOutcome,
+  Driver,
+  DriverEvent,
+  FinishReason,
+  StreamEvent,
+  StreamWriter,
+  Usage,
+} from "./events.js";
 export {
   ObjectStream,
   type ObjectStreamOf,
-  type RetryContext,
-  type StreamEvent,
-  type StreamObjectOptions,
+  type ObjectStreamOptions,
   type StreamStatus,
-  streamObject,
 } from "./object-stream.js";
 export type { PushSource, SourceInput, TextSource } from "./source.js";
+export { type StreamObjectOptions, streamObject } from "./stream-object.js";
+export type { RetryContext, RetryHook } from "./text-driver.js";

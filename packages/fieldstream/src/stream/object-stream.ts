@@ -1,9 +1,9 @@
-// ObjectStream: a schema, a source of JSON text, and out come partial objects (newest first, never a
-// backlog), complete validated elements in order, and the final parsed value.
+// ObjectStream: the fold of an event log into partial objects (newest first, never a backlog), complete
+// validated elements in order, usage, and the final value. It does no I/O: a driver writes the events.
 //
-// One pump reads the source as fast as it arrives and feeds the parser; readers never slow it down.
-// Each reader of the partials keeps only the version it saw last, so a slow one simply gets the newest
-// snapshot next. Elements and errors are never skipped: elements are kept in order for every reader.
+// Readers never slow the driver down. Each reader of the partials keeps only the version it saw last,
+// so a slow one simply gets the newest snapshot next. Elements and errors are never skipped: elements
+// are kept in order for every reader, and the log keeps every event for whoever follows it.
 
 import { createPartialParser, type PartialParser, type PathSegment } from "../json/index.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
@@ -11,37 +11,32 @@ import { describeSchema } from "../schema/describe.js";
 import { type FieldValidationError, ValidationError } from "../schema/errors.js";
 import { FieldChecker } from "../schema/field-checker.js";
 import type { JsonSchema } from "../schema/from-json-schema.js";
-import type { IterableSchema } from "../schema/helpers.js";
+import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
 import { Shaper } from "../schema/shape.js";
-import type { StandardSchemaV1 } from "../schema/standard-schema.js";
-import { isPushSource, type PushSource, type SourceInput, TextReader } from "./source.js";
+import { FollowerLog } from "../util/follower-log.js";
+import type {
+  AttemptOutcome,
+  Driver,
+  DriverEvent,
+  FinishReason,
+  StreamEvent,
+  StreamWriter,
+  Usage,
+} from "./events.js";
 
 export type StreamStatus = "streaming" | "done" | "failed";
 
-/**
- * What happened on a stream, in order: the raw JSON text as it arrived (never whole snapshots), a new
- * attempt (everything before it is void), and the end. Enough to rebuild the stream elsewhere.
- */
-export type StreamEvent =
-  /** Text of the current attempt; `offset` is where it starts in that attempt's text. */
-  | { readonly type: "text"; readonly attempt: number; readonly offset: number; readonly text: string }
-  /** A new attempt begins: its text starts again from offset 0. */
-  | { readonly type: "attempt"; readonly attempt: number }
-  | { readonly type: "done"; readonly value: unknown }
-  | { readonly type: "error"; readonly error: unknown };
-
-export interface StreamObjectOptions<S> {
+/** How a stream reads its schema and its text, whoever drives it. */
+export interface ObjectStreamOptions<S> {
   /** A zod 4 schema, any Standard Schema together with `jsonSchema`, an `Iterable(...)`, or a JSON Schema. */
   readonly schema: S;
-  /** JSON text deltas, or a function that opens them given the stream's abort signal. */
-  readonly source: SourceInput;
   /** The JSON Schema of `schema`, when `schema` is not a zod schema. */
   readonly jsonSchema?: JsonSchema;
-  /** Aborts the stream (and the source, through the signal passed to a source function). */
+  /** Aborts the stream (and whatever drives it). */
   readonly signal?: AbortSignal;
   /**
    * What a completed field that fails its schema does: `"continue"` (default) keeps it out of the
-   * partials, reports it and goes on; `"abort"` stops the stream and the source at once with it.
+   * partials, reports it and goes on; `"abort"` stops the attempt at once with it.
    */
   readonly onInvalidField?: "continue" | "abort";
   /** Called for each completed field that fails its schema. */
@@ -50,45 +45,10 @@ export interface StreamObjectOptions<S> {
   readonly lenient?: boolean;
   readonly maxDepth?: number;
   readonly maxLength?: number;
-  /**
-   * Called when an attempt fails (invalid JSON, a field or the whole value invalid, a source error),
-   * unless the stream was aborted. Return the source of a new attempt to try again, or nothing to
-   * fail with `context.error`. Partials start afresh with each attempt; elements already delivered
-   * are not repeated (the new attempt's elements continue after them).
-   */
-  readonly retry?: (context: RetryContext) => SourceInput | undefined | Promise<SourceInput | undefined>;
 }
 
-/** What a `retry` callback learns about the attempt that failed. */
-export interface RetryContext {
-  /** 1 for the first attempt. */
-  readonly attempt: number;
-  readonly error: unknown;
-  /** The raw JSON text the attempt received. */
-  readonly text: string;
-  /** The last partial of the attempt. */
-  readonly partial: unknown;
-}
-
-type InputOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : unknown;
-type OutputOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown;
-type ElementOf<S> =
-  S extends IterableSchema<infer E, string>
-    ? StandardSchemaV1.InferOutput<E>
-    : OutputOf<S> extends readonly (infer E)[]
-      ? E
-      : never;
-
-/** The stream `streamObject` returns. */
+/** The stream for a schema `S`. */
 export type ObjectStreamOf<S> = ObjectStream<DeepPartial<InputOf<S>>, OutputOf<S>, ElementOf<S>>;
-
-/**
- * Streams a structured value from JSON text deltas: `for await` the partials, `await stream.final`
- * for the validated value, `for await (const item of stream.elements)` for the items of an array.
- */
-export function streamObject<S>(options: StreamObjectOptions<S>): ObjectStreamOf<S> {
-  return new ObjectStream(options);
-}
 
 type Waiter = () => void;
 
@@ -100,13 +60,13 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private checker!: FieldChecker;
   private readonly described: ReturnType<typeof describeSchema>;
   private readonly controller = new AbortController();
-  /** Aborts the attempt under way: on a field that fails with `onInvalidField: "abort"`, or with the stream. */
+  /** Aborts the attempt under way: bad JSON, a field failing with `onInvalidField: "abort"`, the stream. */
   private attemptController = new AbortController();
   private attemptNumber = 0;
   /** Elements delivered before this attempt: the attempt's own elements below this index are repeats. */
   private elementsBefore = 0;
   private textLength = 0;
-  private readonly log: StreamEvent[] = [];
+  private readonly log = new FollowerLog<StreamEvent>();
   private readonly found: Element[] = [];
   private readonly invalid: FieldValidationError[] = [];
   /** Readers waiting for something new; woken all at once, then forgotten. */
@@ -116,21 +76,63 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private shaped: Partial | undefined = undefined;
   private state: StreamStatus = "streaming";
   private failure: unknown = undefined;
+  private usageTotal: Usage | undefined = undefined;
+  private finished: { reason: FinishReason; raw?: string } | undefined = undefined;
+  private reasoningParts: string[] = [];
+  private started = false;
   private settle!: { resolve(value: Output): void; reject(error: unknown): void };
 
-  constructor(private readonly options: StreamObjectOptions<unknown>) {
+  /** Built unstarted: `start()` runs the driver. */
+  constructor(
+    private readonly options: ObjectStreamOptions<unknown>,
+    private readonly driver: Driver,
+  ) {
     this.described = describeSchema(options.schema, options.jsonSchema);
     this.final = new Promise<Output>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
     this.final.catch(() => {});
     this.startAttempt();
-    const signal = options.signal;
+  }
+
+  /** Runs the driver (once; later calls do nothing) and returns the stream. */
+  start(): this {
+    if (this.started) return this;
+    this.started = true;
+    const signal = this.options.signal;
     if (signal) {
       if (signal.aborted) this.abort(signal.reason);
       else signal.addEventListener("abort", () => this.abort(signal.reason), { once: true });
     }
-    void this.pump();
+    if (this.state !== "streaming") return this;
+    this.driver(this.writer()).then(
+      () => this.fail(new Error("fieldstream: the stream's driver ended without a result")),
+      (error: unknown) => this.fail(error),
+    );
+    return this;
+  }
+
+  /** The writer a driver gets: every call lands on this stream's fold. */
+  private writer(): StreamWriter {
+    const stream = this;
+    return {
+      get signal() {
+        return stream.controller.signal;
+      },
+      get attemptSignal() {
+        return stream.attemptController.signal;
+      },
+      get attempt() {
+        return stream.attemptNumber;
+      },
+      get partial() {
+        return stream.partial;
+      },
+      write: (event) => this.write(event),
+      settle: (failed) => this.settleAttempt(failed),
+      done: (value) => this.succeed(value as Output),
+      fail: (error) => this.fail(error),
+    };
   }
 
   /** Fresh parser, checks and shaping for a new attempt; partials start again from nothing. */
@@ -165,7 +167,87 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.shaper = new Shaper(described.root, () => parser.isComplete());
   }
 
-  /** The attempt under way, from 1. A new attempt starts when `retry` asks for one. */
+  /** The fold: one event from the driver. */
+  private write(event: DriverEvent): void {
+    if (this.state !== "streaming") return;
+    const attempt = this.attemptNumber;
+    switch (event.type) {
+      case "attempt":
+        this.startAttempt();
+        this.wake();
+        return;
+      case "text":
+        this.text(event.text);
+        return;
+      case "reasoning":
+        if (event.text === "") return;
+        this.reasoningParts.push(event.text);
+        this.log.push({ type: "reasoning", attempt, text: event.text });
+        break;
+      case "tool-call":
+        this.log.push({ ...event, attempt });
+        break;
+      case "usage":
+        this.usageTotal = addUsage(this.usageTotal, event.usage);
+        this.log.push(event);
+        break;
+      case "finish":
+        this.finished = event.raw === undefined ? { reason: event.reason } : event;
+        this.log.push({ ...event, attempt });
+        break;
+    }
+    this.wake();
+  }
+
+  /** One piece of the attempt's text: logged, parsed, announced. Bad JSON ends the attempt. */
+  private text(chunk: string): void {
+    // A producer may still be writing after the attempt was given up (the rest of what it was handling).
+    if (chunk === "" || this.attemptController.signal.aborted) return;
+    this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
+    this.textLength += chunk.length;
+    let grew: boolean;
+    try {
+      grew = this.parser.push(chunk);
+    } catch (error) {
+      // The attempt's failure, not the driver's: stop its source, and let the abort say why.
+      this.update();
+      this.attemptController.abort(error);
+      return;
+    }
+    if (grew) this.update();
+    else this.wake();
+  }
+
+  /** The attempt's text is over: its validated value, or why there is none. */
+  private async settleAttempt(failed?: { readonly error: unknown }): Promise<AttemptOutcome> {
+    const signal = this.attemptController.signal;
+    const failure = (error: unknown): AttemptOutcome => ({
+      ok: false,
+      error: signal.aborted ? signal.reason : error,
+      text: this.rawText,
+      partial: this.partial,
+    });
+    if (failed || signal.aborted) {
+      this.update();
+      return failure(failed?.error);
+    }
+    try {
+      const value = this.parser.end();
+      this.update();
+      await this.checker.settled();
+      if (signal.aborted) return failure(undefined);
+      const result = (await this.described.check(value)) as
+        | { value: unknown; issues?: undefined }
+        | { issues: ValidationError["issues"] };
+      if (result.issues) return failure(new ValidationError(result.issues, this.rawText, value));
+      return { ok: true, value: result.value };
+    } catch (error) {
+      this.update();
+      return failure(error);
+    }
+  }
+
+  /** The attempt under way, from 1. */
   get attempt(): number {
     return this.attemptNumber;
   }
@@ -180,6 +262,44 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     return this.failure;
   }
 
+  /** Tokens used by every attempt so far, once a driver has reported any. */
+  get usage(): Usage | undefined {
+    return this.usageTotal;
+  }
+
+  /** The last attempt's finish reason as the provider spelt it (`stop`, `length`, `tool_calls`, ...). */
+  get finishReason(): string | undefined {
+    return this.finished ? (this.finished.raw ?? this.finished.reason) : undefined;
+  }
+
+  /** The reasoning text received so far, over every attempt. */
+  get reasoningText(): string {
+    if (this.reasoningParts.length > 1) this.reasoningParts = [this.reasoningParts.join("")];
+    return this.reasoningParts[0] ?? "";
+  }
+
+  /** The reasoning text as it arrives, from the start, for every reader. */
+  get reasoning(): AsyncIterable<string> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const events = this.events()[Symbol.asyncIterator]();
+        return {
+          next: async (): Promise<IteratorResult<string>> => {
+            for (;;) {
+              const next = await events.next();
+              if (next.done) return { value: undefined, done: true };
+              if (next.value.type === "reasoning") return { value: next.value.text, done: false };
+            }
+          },
+          return: async (): Promise<IteratorResult<string>> => {
+            await events.return?.();
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
   /** The newest partial value, or `undefined` while nothing is visible yet. */
   get partial(): Partial | undefined {
     if (this.shapedVersion !== this.version) {
@@ -192,9 +312,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
 
   /** The raw JSON text the attempt under way has received so far. */
   get rawText(): string {
-    // The log already holds every piece; the attempt under way is what follows its last marker.
     let text = "";
-    for (const event of this.log) {
+    for (const event of this.log.entries) {
       if (event.type === "text" && event.attempt === this.attemptNumber) text += event.text;
     }
     return text;
@@ -224,7 +343,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     return key === undefined ? this.parser.isComplete(node) : this.parser.isComplete(node, key);
   }
 
-  /** Stops the stream and cancels the source. `final` rejects with `reason`. */
+  /** Stops the stream and whatever drives it. `final` rejects with `reason`. */
   abort(reason?: unknown): void {
     if (this.state !== "streaming") return;
     this.controller.abort(reason);
@@ -256,34 +375,11 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   }
 
   /**
-   * Every event from the start, then live ones as they happen, for every reader: the raw text by
-   * attempt, attempt changes and the end. This is what a transport sends to rebuild the stream.
+   * Every event from the start, then live ones as they happen, for every reader, up to and including
+   * `done` or `error`. Folding them again rebuilds the stream: this is what a transport sends.
    */
   events(): AsyncIterable<StreamEvent> {
-    return {
-      [Symbol.asyncIterator]: () => {
-        let next = 0;
-        let over = false;
-        return {
-          next: async (): Promise<IteratorResult<StreamEvent>> => {
-            for (;;) {
-              if (over) return { value: undefined, done: true };
-              const event = this.log[next];
-              if (event) {
-                next++;
-                if (event.type === "done" || event.type === "error") over = true;
-                return { value: event, done: false };
-              }
-              await this.changed();
-            }
-          },
-          return: async (): Promise<IteratorResult<StreamEvent>> => {
-            over = true;
-            return { value: undefined, done: true };
-          },
-        };
-      },
-    };
+    return this.log.follow((event) => event.type === "done" || event.type === "error");
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Partial> {
@@ -329,116 +425,6 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     for (const resolve of waiting) resolve();
   }
 
-  private async pump(): Promise<void> {
-    let source: SourceInput = this.options.source;
-    for (;;) {
-      const outcome = await this.run(source);
-      if (this.state !== "streaming") return;
-      if (outcome.ok) {
-        this.state = "done";
-        this.log.push({ type: "done", value: outcome.value });
-        this.settle.resolve(outcome.value as Output);
-        this.wake();
-        return;
-      }
-      let next: SourceInput | undefined;
-      try {
-        next = await this.options.retry?.({
-          attempt: this.attemptNumber,
-          error: outcome.error,
-          text: this.rawText,
-          partial: this.partial,
-        });
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
-      if (this.state !== "streaming") return;
-      if (next === undefined) {
-        this.fail(outcome.error);
-        return;
-      }
-      source = next;
-      this.startAttempt();
-      this.wake();
-    }
-  }
-
-  /** One attempt: read the source to its end, then validate the whole value. */
-  private async run(
-    input: SourceInput,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
-    const signal = this.attemptController.signal;
-    const failed = () => ({ ok: false as const, error: signal.reason as unknown });
-    try {
-      const source = typeof input === "function" ? await input(signal) : input;
-      if (isPushSource(source)) {
-        await this.pushFrom(source, signal);
-      } else {
-        const reader = new TextReader(source, signal);
-        try {
-          for (let chunk = await reader.next(); chunk !== undefined; chunk = await reader.next()) {
-            this.accept(chunk, signal);
-            if (signal.aborted) return failed();
-          }
-        } finally {
-          reader.cancel();
-        }
-      }
-      if (signal.aborted) return failed();
-      const value = this.parser.end();
-      this.update();
-      await this.checker.settled();
-      if (signal.aborted) return failed();
-      const result = (await this.described.check(value)) as
-        | { value: unknown; issues?: undefined }
-        | { issues: ValidationError["issues"] };
-      if (result.issues) return { ok: false, error: new ValidationError(result.issues, this.rawText, value) };
-      return { ok: true, value: result.value };
-    } catch (error) {
-      this.update();
-      return { ok: false, error: signal.aborted ? signal.reason : error };
-    }
-  }
-
-  /** One piece of the attempt's text: logged, parsed, and announced to readers. */
-  private accept(chunk: string, signal: AbortSignal): void {
-    // A push source may still be writing after an abort (the rest of an event it was handling).
-    if (signal.aborted) return;
-    this.log.push({ type: "text", attempt: this.attemptNumber, offset: this.textLength, text: chunk });
-    this.textLength += chunk.length;
-    if (this.parser.push(chunk)) this.update();
-    else this.wake();
-  }
-
-  /** Runs a push source; an abort ends the wait at once even if the producer has not noticed yet. */
-  private async pushFrom(source: PushSource, signal: AbortSignal): Promise<void> {
-    let stop: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-      stop = () => signal.removeEventListener("abort", onAbort);
-    });
-    aborted.catch(() => {});
-    try {
-      await Promise.race([
-        source.pushInto((text) => {
-          if (!text || signal.aborted) return;
-          try {
-            this.accept(text, signal);
-          } catch (error) {
-            // Bad JSON is the attempt's failure, not the producer's: stop it, and let the abort say why.
-            this.attemptController.abort(error);
-          }
-        }, signal),
-        aborted,
-      ]);
-    } finally {
-      stop?.();
-    }
-  }
-
   /** A new snapshot may be there: a value grew, appeared or completed (equal strings included). */
   private update(): void {
     this.version++;
@@ -452,6 +438,14 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     if (this.options.onInvalidField === "abort") this.attemptController.abort(error);
   }
 
+  private succeed(value: Output): void {
+    if (this.state !== "streaming") return;
+    this.state = "done";
+    this.log.push({ type: "done", value });
+    this.settle.resolve(value);
+    this.wake();
+  }
+
   private fail(error: unknown): void {
     if (this.state !== "streaming") return;
     this.state = "failed";
@@ -462,4 +456,21 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
     this.settle.reject(error);
     this.wake();
   }
+}
+
+/** Adds what one event reports to the totals so far; a total with no parts counts as their sum. */
+function addUsage(total: Usage | undefined, add: Usage): Usage {
+  const sum = (a: number | undefined, b: number | undefined) =>
+    a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+  const addTotal = add.totalTokens ?? (add.inputTokens ?? 0) + (add.outputTokens ?? 0);
+  const out: { -readonly [K in keyof Usage]: Usage[K] } = {
+    inputTokens: (total?.inputTokens ?? 0) + (add.inputTokens ?? 0),
+    outputTokens: (total?.outputTokens ?? 0) + (add.outputTokens ?? 0),
+    totalTokens: (total?.totalTokens ?? 0) + addTotal,
+  };
+  const cacheRead = sum(total?.cacheReadTokens, add.cacheReadTokens);
+  const cacheWrite = sum(total?.cacheWriteTokens, add.cacheWriteTokens);
+  if (cacheRead !== undefined) out.cacheReadTokens = cacheRead;
+  if (cacheWrite !== undefined) out.cacheWriteTokens = cacheWrite;
+  return out;
 }

@@ -19,7 +19,15 @@ import { type MockProvider, startMockProvider } from "../../src/testing/index.js
 import { MeetingInfo, meetingAnswer, meetingJson } from "../helpers/meeting.js";
 import { stalling } from "../helpers/sources.js";
 import { serve } from "./helpers/node-server.js";
-import { expectExact, firstAttempt, Plan, paced, planStream, secondAttempt } from "./helpers/streams.js";
+import {
+  expectExact,
+  firstAttempt,
+  Plan,
+  paced,
+  planStream,
+  secondAttempt,
+  usage,
+} from "./helpers/streams.js";
 
 const through = (stream: Parameters<typeof toResponse>[0], coalesceMs?: number) =>
   readObjectStream(
@@ -43,8 +51,10 @@ describe("attempts", () => {
     expect(second[0]!.partial).not.toHaveProperty("steps");
     const events = [];
     for await (const event of client.events()) if (event.type !== "text") events.push(event);
+    // The same log as on the server, usage included (the server sends the total before the end).
     expect(events).toEqual([
       { type: "attempt", attempt: 2 },
+      { type: "usage", usage },
       { type: "done", value: expect.anything() },
     ]);
   });

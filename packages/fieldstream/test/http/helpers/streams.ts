@@ -4,12 +4,8 @@
 import { expect } from "vitest";
 import * as z from "zod";
 import type { RemoteObjectStream } from "../../../src/http/index.js";
-import {
-  ObjectStream,
-  type SourceInput,
-  type StreamEvent,
-  type StreamObjectOptions,
-} from "../../../src/stream/index.js";
+import { ObjectStream, type SourceInput, type StreamEvent } from "../../../src/stream/index.js";
+import { textDriver } from "../../../src/stream/text-driver.js";
 
 export const Plan = z.object({
   title: z.string(),
@@ -22,13 +18,6 @@ export const secondAttempt =
   '{"title": "Café ☕\\nplan",\n "steps": [\n  {"n": 1, "what": "🚀 go"},\n  {"n": 2, "what": "naïve 東京"}\n]}';
 export const expected = JSON.parse(secondAttempt) as z.output<typeof Plan>;
 export const usage = { inputTokens: 12, outputTokens: 34, totalTokens: 46 };
-
-/** An ObjectStream that reports usage, as the model-call streams do. */
-class UsageStream<P, O, E> extends ObjectStream<P, O, E> {
-  get usage() {
-    return usage;
-  }
-}
 
 /** `text` in deltas of `size` characters, each after `delayMs` (0: a macrotask turn; undefined: none). */
 export function paced(text: string, size: number, delayMs?: number): AsyncIterable<string> {
@@ -44,13 +33,14 @@ export function paced(text: string, size: number, delayMs?: number): AsyncIterab
 
 /** The two-attempt stream: the server re-asks once, then succeeds. */
 export function planStream(delayMs?: number, size = 5): ObjectStream<unknown, unknown, unknown> {
-  const options: StreamObjectOptions<typeof Plan> = {
-    schema: Plan,
-    source: paced(firstAttempt, size, delayMs),
-    retry: ({ attempt }): SourceInput | undefined =>
-      attempt === 1 ? paced(secondAttempt, size, delayMs) : undefined,
-  };
-  return new UsageStream(options as StreamObjectOptions<unknown>);
+  const read = textDriver(paced(firstAttempt, size, delayMs), ({ attempt }): SourceInput | undefined =>
+    attempt === 1 ? paced(secondAttempt, size, delayMs) : undefined,
+  );
+  // Reports usage, as the model-call streams do.
+  return new ObjectStream({ schema: Plan }, (writer) => {
+    writer.write({ type: "usage", usage });
+    return read(writer);
+  }).start();
 }
 
 /** The text a stream's events carry, per attempt, checking offsets run on without a gap or overlap. */
