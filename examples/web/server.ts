@@ -1,5 +1,5 @@
 // The web demo's server: serves the built page and streams the extraction to it with `toResponse`,
-// from OpenAI when OPENAI_API_KEY is set and otherwise from the offline mock model on loopback.
+// from OpenAI when OPENAI_API_KEY is set, else replayed by the offline mock model (`/api/mode` says which).
 
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,7 +10,7 @@ import { instructor, type ObjectStream } from "fieldstream";
 import { MemoryStore, resumeResponse, toResponse } from "fieldstream/http";
 import { type MockProvider, startMockProvider } from "fieldstream/testing";
 import OpenAI from "openai";
-import { type Meeting, MeetingInfo } from "./src/meeting.js";
+import { type DemoMode, type Meeting, MeetingInfo, meetingNote } from "./src/meeting.js";
 
 export interface WebDemoOptions {
   /** 0 (the default) picks a free port. */
@@ -38,7 +38,7 @@ export interface WebDemo {
   close(): Promise<void>;
 }
 
-/** What the offline model answers, whatever the note says. */
+/** What the offline model answers, whatever the note says: the sample note's meeting. */
 const offlineAnswer: Meeting = {
   users: [
     { name: "Priya Raman", email: "priya.raman@example.org", twitter: "@priyabuilds" },
@@ -79,6 +79,16 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
   res.end(text);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(value));
+}
+
+/** A refused request, in the `{ error: { message } }` shape the page's client reads the reason from. */
+function sendRefusal(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { error: { message } });
 }
 
 /**
@@ -143,6 +153,8 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
   }
   const client = instructor(openai);
   const model = online ? (process.env.OPENAI_MODEL ?? "gpt-4o-mini") : "offline";
+  // The page asks for this before anything else, so that offline it can say the note typed is not read.
+  const mode: DemoMode = online ? { mode: "live", model } : { mode: "offline", sampleNote: meetingNote };
   // Every extraction's events are kept here for a while, so a page whose connection broke resumes
   // from where it was (toResponse writes them, resumeResponse reads them back).
   const store = new MemoryStore({ ttlMs: 5 * 60_000 });
@@ -153,10 +165,10 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
     try {
       body = (await readJson(req)) as typeof body;
     } catch (error) {
-      return sendText(res, 400, (error as Error).message);
+      return sendRefusal(res, 400, (error as Error).message);
     }
     if (typeof body.text !== "string" || body.text.trim() === "") {
-      return sendText(res, 400, "Send { text } with the meeting note");
+      return sendRefusal(res, 400, "The meeting note is empty: paste or type a note to extract from");
     }
     const result = client.chat.completions.create({
       model,
@@ -219,6 +231,8 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
     const url = new URL(req.url ?? "/", "http://localhost");
     let handled: Promise<void>;
     if (req.method === "POST" && url.pathname === "/api/extract") handled = extract(req, res, url);
+    else if (req.method === "GET" && url.pathname === "/api/mode")
+      handled = Promise.resolve(sendJson(res, 200, mode));
     else if (req.method === "GET" && url.pathname === "/api/extract") handled = resume(req, res, url);
     else if (req.method === "GET" || req.method === "HEAD") handled = page(res, url.pathname);
     else handled = Promise.resolve(sendText(res, 405, "Method not allowed"));
@@ -272,7 +286,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   console.log(`fieldstream web demo: ${demo.url}`);
   console.log(
     demo.offline
-      ? "Answers come from the offline mock model (set OPENAI_API_KEY to use OpenAI)."
+      ? "Offline: every answer is a scripted replay of the sample note's, whatever note is sent (set OPENAI_API_KEY to use OpenAI)."
       : `Answers come from ${process.env.OPENAI_BASE_URL ?? "OpenAI"}.`,
   );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

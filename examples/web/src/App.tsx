@@ -1,15 +1,29 @@
 // The meeting extraction page: paste a note, press Extract and watch the card fill in field by field,
-// with a progress bar, a Stop button and the error the server reports.
+// with a progress bar, Stop, the server's errors, and at the end the time, tokens and validated JSON.
 
 import type { DeepPartial, PathSegment } from "fieldstream";
 import { useObjectStream } from "fieldstream/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type * as z from "zod";
-import { MeetingInfo, meetingFields, meetingNote, type User, userFields } from "./meeting.js";
+import {
+  type DemoMode,
+  type Meeting,
+  MeetingInfo,
+  meetingFields,
+  meetingNote,
+  type User,
+  userFields,
+} from "./meeting.js";
 import { UserCard } from "./UserCard.js";
 
 type PartialMeeting = DeepPartial<z.input<typeof MeetingInfo>>;
 type IsComplete = (node?: object, key?: PathSegment) => boolean;
+
+/** An extraction that ran to its end: the validated value and how long it took from Extract. */
+interface Finished {
+  readonly value: Meeting;
+  readonly elapsedMs: number;
+}
 
 /**
  * The endpoint, with the fault the page was opened with passed through (the server honours it only
@@ -20,7 +34,12 @@ function endpoint(): string {
   return cut === null ? "/api/extract" : `/api/extract?cutAfterBytes=${encodeURIComponent(cut)}`;
 }
 
-/** Fields complete out of the fields known so far (each participant seen adds three). */
+/**
+ * Fields complete, and out of how many once that is known. How many participants there are is only
+ * known when their list closes; a total counting those seen so far would grow as each one appears and
+ * move the bar backwards (3 of 7, then 3 of 10). So there is no total until then: complete fields never
+ * become incomplete, and a total once known never changes, so the bar only moves forwards.
+ */
 function progress(meeting: PartialMeeting | undefined, isComplete: IsComplete) {
   const users = meeting?.users ?? [];
   let complete = 0;
@@ -30,7 +49,9 @@ function progress(meeting: PartialMeeting | undefined, isComplete: IsComplete) {
   for (const user of users) {
     for (const key of userFields) if (user[key] !== undefined && isComplete(user, key)) complete++;
   }
-  return { complete, total: meetingFields.length + userFields.length * Math.max(users.length, 1) };
+  const known = meetingFields.length + userFields.length * users.length;
+  const listClosed = meeting?.users !== undefined && isComplete(meeting, "users");
+  return { complete, known, total: listClosed ? known : undefined };
 }
 
 function describeError(error: unknown): string {
@@ -38,25 +59,58 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/** Where the answers come from, as the server says; undefined until it has (or if it cannot). */
+function useDemoMode(): DemoMode | undefined {
+  const [mode, setMode] = useState<DemoMode>();
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch("/api/mode", { signal: controller.signal })
+      .then((response) => (response.ok ? (response.json() as Promise<DemoMode>) : undefined))
+      .then((value) => {
+        if (value !== undefined) setMode(value);
+      })
+      // Without an answer the page makes no claim about where answers come from.
+      .catch(() => {});
+    return () => controller.abort();
+  }, []);
+  return mode;
+}
+
 export function App() {
   const [text, setText] = useState(meetingNote);
   const [simulateError, setSimulateError] = useState(false);
   const [api] = useState(endpoint);
-  const { object, isComplete, status, error, attempt, submit, stop } = useObjectStream({
+  const [finished, setFinished] = useState<Finished>();
+  const startedAt = useRef(0);
+  const mode = useDemoMode();
+  const { object, isComplete, status, error, attempt, usage, submit, stop } = useObjectStream({
     api,
     schema: MeetingInfo,
+    onFinish: (value) => setFinished({ value, elapsedMs: performance.now() - startedAt.current }),
   });
   const meeting = object as PartialMeeting | undefined;
   const users = meeting?.users;
-  const { complete, total } = progress(meeting, isComplete);
+  const { complete, known, total } = progress(meeting, isComplete);
   const shown = status === "idle" && meeting !== undefined ? "stopped" : status;
+  // While streaming without a total the bar is indeterminate; once the stream is over, what it got to
+  // is measured against the fields it knew of.
+  const barMax = total ?? (status === "streaming" ? undefined : Math.max(known, 1));
 
   return (
     <main>
       <h1>Meeting extraction</h1>
+      {mode?.mode === "offline" && (
+        <OfflineNotice
+          sampleNote={mode.sampleNote}
+          note={text}
+          onUseSample={() => setText(mode.sampleNote)}
+        />
+      )}
       <form
         onSubmit={(event) => {
           event.preventDefault();
+          startedAt.current = performance.now();
+          setFinished(undefined);
           submit({ text, simulateError });
         }}
       >
@@ -93,9 +147,14 @@ export function App() {
             {shown}
           </span>
           {attempt > 1 && <span className="attempt">attempt {attempt}</span>}
-          <progress data-testid="progress" max={total} value={complete} />
-          <span className="count">
-            {complete} / {total} fields
+          <progress
+            data-testid="progress"
+            aria-label="Fields complete"
+            max={barMax}
+            value={barMax === undefined ? undefined : complete}
+          />
+          <span className="count" data-testid="count">
+            {total === undefined ? `${complete} fields complete` : `${complete} of ${total} fields complete`}
           </span>
         </div>
         {status === "error" && (
@@ -123,7 +182,109 @@ export function App() {
           ))}
         </div>
       </section>
+
+      {status === "done" && finished !== undefined && (
+        <Summary finished={finished} usage={usage} mode={mode} />
+      )}
     </main>
+  );
+}
+
+/**
+ * Offline the server reads no note: it replays the answer scripted for the sample note. Said up front,
+ * with that note, so that an answer unrelated to the note typed is not taken for the library's doing.
+ */
+function OfflineNotice({
+  sampleNote,
+  note,
+  onUseSample,
+}: {
+  sampleNote: string;
+  note: string;
+  onUseSample: () => void;
+}) {
+  return (
+    <aside className="notice" data-testid="offline-notice" aria-label="Offline replay">
+      <p>
+        <strong>Offline replay.</strong> The server has no model API key, so it does not read your note: every
+        extraction is a scripted replay of the answer for the sample note below. Set{" "}
+        <code>OPENAI_API_KEY</code> on the server to extract from your own note.
+      </p>
+      {note !== sampleNote && (
+        <p data-testid="note-differs">
+          Your note differs from the sample; the answer will still be the sample's.{" "}
+          <button type="button" onClick={onUseSample}>
+            Use the sample note
+          </button>
+        </p>
+      )}
+      <details open>
+        <summary>Sample note</summary>
+        <pre className="sample-note" data-testid="sample-note">
+          {sampleNote}
+        </pre>
+      </details>
+    </aside>
+  );
+}
+
+/** A token count from the server's usage report, which comes over the wire untyped. */
+function tokens(usage: Readonly<Record<string, unknown>> | undefined, key: string): number | undefined {
+  const value = usage?.[key];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function describeUsage(usage: Readonly<Record<string, unknown>> | undefined): string {
+  const input = tokens(usage, "inputTokens");
+  const output = tokens(usage, "outputTokens");
+  const total =
+    tokens(usage, "totalTokens") ??
+    (input !== undefined && output !== undefined ? input + output : undefined);
+  if (total === undefined) return "not reported";
+  const count = (n: number) => n.toLocaleString("en");
+  if (input === undefined || output === undefined) return count(total);
+  return `${count(total)} (${count(input)} in, ${count(output)} out)`;
+}
+
+function describeElapsed(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The end of a run: how long it took, what it cost, and the value as the schema validated it. */
+function Summary({
+  finished,
+  usage,
+  mode,
+}: {
+  finished: Finished;
+  usage: Readonly<Record<string, unknown>> | undefined;
+  mode: DemoMode | undefined;
+}) {
+  return (
+    <section className="summary" data-testid="summary" aria-label="Result">
+      <dl className="facts">
+        <div>
+          <dt>Time</dt>
+          <dd data-testid="elapsed">{describeElapsed(finished.elapsedMs)}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd data-testid="tokens">{describeUsage(usage)}</dd>
+        </div>
+        {mode !== undefined && (
+          <div>
+            <dt>Source</dt>
+            <dd data-testid="source">{mode.mode === "offline" ? "offline replay" : mode.model}</dd>
+          </div>
+        )}
+      </dl>
+      <h2>Validated JSON</h2>
+      {/* Focusable, so that a keyboard can scroll it sideways on a narrow screen. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable */}
+      <pre className="final-json" data-testid="final-json" tabIndex={0}>
+        {JSON.stringify(finished.value, null, 2)}
+      </pre>
+    </section>
   );
 }
 

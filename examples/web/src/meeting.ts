@@ -1,5 +1,5 @@
-// The schema the page streams into and the note it starts with; the server imports both too, so the
-// two ends of the wire agree on the shape.
+// The schema the page streams into, the note it starts with, and what the server says about where its
+// answers come from; the server imports them too, so the two ends of the wire agree on the shape.
 
 import * as z from "zod";
 
@@ -34,3 +34,11 @@ On the call:
 The summit takes place on 14 May 2025 in Hall B of the Riverside Convention Centre, 200 Quay Street.
 We approved a budget of 48,500 dollars for the venue, catering and travel grants.
 Talk proposals are due by 2 April 2025.`;
+
+/**
+ * What `GET /api/mode` answers. Offline, the server replays a scripted answer (the one for
+ * `sampleNote`) whatever note it is sent, and the page has to say so; live, a model reads the note.
+ */
+export type DemoMode =
+  | { readonly mode: "offline"; readonly sampleNote: string }
+  | { readonly mode: "live"; readonly model: string };

@@ -63,6 +63,73 @@ type ClientEvent =
 
 const MAX_DELAY_MS = 10_000;
 
+/** How much of a refusal's body is read: enough for any error message, never a whole error page. */
+const ERROR_BODY_BYTES = 4096;
+/** The longest reason put into an error message; the body keeps the rest. */
+const MAX_REASON_CHARS = 300;
+
+/**
+ * The first `limit` bytes of a body as text. The rest is cancelled unread, so a huge or endless body
+ * cannot hold up the error; a body that breaks gives what had arrived.
+ */
+async function readStart(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const part = value.subarray(0, limit - size);
+      size += part.byteLength;
+      // A character cut at the limit is dropped rather than shown as a replacement character.
+      text += decoder.decode(part, { stream: true });
+    }
+  } catch {
+    // What arrived before the break is still the best account of the refusal.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text;
+}
+
+/** The message of a JSON error body: `{ error: { message } }`, `{ error: "..." }`, `{ message }` or a string. */
+function jsonMessage(data: unknown): string | undefined {
+  if (typeof data === "string") return data;
+  if (typeof data !== "object" || data === null) return undefined;
+  const { error, message } = data as { error?: unknown; message?: unknown };
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && error !== null) {
+    const inner = (error as { message?: unknown }).message;
+    if (typeof inner === "string") return inner;
+  }
+  return typeof message === "string" ? message : undefined;
+}
+
+/**
+ * Why the server refused, from the start of its body: a JSON error's message, an HTML page's title,
+ * or plain text, on one line and clipped. Undefined when the body says nothing readable.
+ */
+function reasonOf(body: string, type: string): string | undefined {
+  const text = body.trim();
+  let reason: string | undefined = text;
+  if (type.includes("json") || /^[{"]/.test(text)) {
+    try {
+      reason = jsonMessage(JSON.parse(text));
+    } catch {
+      // Cut at the limit or malformed: only text that never claimed to be JSON is shown as it is.
+      if (type.includes("json")) reason = undefined;
+    }
+  } else if (type.includes("html") || /^<(!doctype|html)/i.test(text)) {
+    reason = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  }
+  const line = reason?.replace(/\s+/g, " ").trim();
+  if (!line) return undefined;
+  return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS - 1)}…` : line;
+}
+
 function headersWithout(init: HeadersInit | undefined, drop: readonly string[]): Headers {
   const headers = new Headers(init);
   for (const name of drop) headers.delete(name);
@@ -284,12 +351,13 @@ class Connection {
   /** Checks a response and starts reading it. */
   private async accept(response: Response, resumed: boolean): Promise<void> {
     if (!response.ok) {
-      const body = await response.text().catch(() => "");
+      const body = await readStart(response, ERROR_BODY_BYTES);
+      const reason = reasonOf(body, response.headers.get("content-type") ?? "");
       throw new TransportError(
-        `The server answered ${response.status}${resumed ? " to a reconnection" : ""}`,
+        `The server answered ${response.status}${resumed ? " to a reconnection" : ""}${reason ? `: ${reason}` : ""}`,
         {
           status: response.status,
-          body: body.slice(0, 1000),
+          body,
           // A first request that failed, or a stream the server no longer knows, will not get better.
           retryable: resumed && (response.status === 429 || response.status >= 500),
         },

@@ -34,11 +34,17 @@ export function memoryStore(): MemoryStore {
   return defaultStore;
 }
 
+/**
+ * What `new Headers()` accepts. Named through the constructor because `HeadersInit` exists only in
+ * the DOM library, and these declarations must also compile for Node-only consumers.
+ */
+type HeadersInput = NonNullable<ConstructorParameters<typeof Headers>[0]>;
+
 export interface ResponseOptions {
   /** Where the events are kept for resuming. Default: the process-wide `memoryStore()`. */
   readonly store?: ResumeStore;
   /** Extra response headers. */
-  readonly headers?: HeadersInit;
+  readonly headers?: HeadersInput;
   /** Comment lines after this long without writing, so proxies keep an idle connection. Default 15 s; 0: none. */
   readonly keepAliveMs?: number;
   /** Ends the response. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type * as z from "zod";
 import { MeetingInfo, meetingAnswer, meetingJson } from "../../test/helpers/meeting.js";
 import { chunk, source, stalling } from "../../test/helpers/sources.js";
+import { readObjectStream, TransportError } from "../http/index.js";
 import { JsonStreamError } from "../json/index.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import type { SourceInput } from "../stream/index.js";
@@ -172,6 +173,81 @@ describe("ObjectStreamStore", () => {
     store.submit();
     expect(store.getSnapshot()).toMatchObject({ status: "error", error: new TypeError("bad url") });
     expect(errors).toHaveLength(1);
+  });
+
+  it.each([
+    ["a string", "offline", { message: "offline" }],
+    [
+      "a plain object",
+      { name: "QuotaError", message: "over quota", code: 429 },
+      { name: "QuotaError", code: 429 },
+    ],
+    ["undefined", undefined, { message: "undefined" }],
+  ])(
+    "turns %s the stream fails with into an Error, for the state and onError alike",
+    async (_what, thrown, fields) => {
+      const errors: Error[] = [];
+      const { store } = meetingStore(
+        () => ({
+          async *[Symbol.asyncIterator]() {
+            yield meetingJson.slice(0, 40);
+            throw thrown;
+          },
+        }),
+        { onError: (error) => errors.push(error) },
+      );
+      store.submit();
+      await until(store, "error");
+      const { error } = store.getSnapshot();
+      expect(error).toBeInstanceOf(Error);
+      expect(error).toMatchObject(fields);
+      expect(errors).toEqual([error]);
+    },
+  );
+
+  it("turns a non-Error thrown while opening the request into an Error", () => {
+    const store = new ObjectStreamStore<Meeting, Output>(() => {
+      throw "no network";
+    });
+    store.submit();
+    const { status, error } = store.getSnapshot();
+    expect(status).toBe("error");
+    expect(error).toBeInstanceOf(Error);
+    expect(error?.message).toBe("no network");
+  });
+
+  describe("over readObjectStream, as the hook opens its requests", () => {
+    const open =
+      (fetch: (url: string, init: RequestInit) => Promise<Response>, init: RequestInit = {}) =>
+      (body: unknown, signal: AbortSignal) =>
+        readObjectStream("/api/object", {
+          schema: MeetingInfo,
+          fetch,
+          init: { ...init, method: "POST", body: JSON.stringify(body ?? {}) },
+          signal,
+        });
+
+    it("reports a fetcher that rejects with a non-Error as a TransportError that keeps it as cause", async () => {
+      const store = new ObjectStreamStore<Meeting, Output>(open(() => Promise.reject("offline")));
+      store.submit();
+      await until(store, "error");
+      const { error } = store.getSnapshot();
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error?.cause).toBe("offline");
+    });
+
+    it("reports a request signal aborted with a non-Error reason as an Error with that message", async () => {
+      const controller = new AbortController();
+      controller.abort("left the page");
+      const store = new ObjectStreamStore<Meeting, Output>(
+        open(() => new Promise<Response>(() => {}), { signal: controller.signal }),
+      );
+      store.submit();
+      await until(store, "error");
+      const { error } = store.getSnapshot();
+      expect(error).toBeInstanceOf(Error);
+      expect(error?.message).toBe("left the page");
+    });
   });
 
   it("follows a retry: the attempt goes up and the partials start afresh", async () => {

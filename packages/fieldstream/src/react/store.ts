@@ -1,6 +1,7 @@
 // The state behind useObjectStream, kept free of React so it can be tested on its own: it holds the
 // ObjectStream of the current request and tells subscribers when what a component would show changed.
 
+import { reviveError, serializeError } from "../http/errors.js";
 import type { PathSegment } from "../json/index.js";
 
 /** What the hook reports: idle before the first request and after `stop()`. */
@@ -11,10 +12,19 @@ export interface ObjectStreamState<Partial> {
   /** The newest partial (structurally shared with the previous one), kept after an error or a stop. */
   readonly object: Partial | undefined;
   readonly status: ObjectStreamStatus;
-  /** What the stream failed with, while `status` is `"error"`. */
-  readonly error: unknown;
+  /**
+   * What the stream failed with, while `status` is `"error"`: always an Error (server errors arrive as
+   * their own classes; anything else a request fails with is wrapped in one).
+   */
+  readonly error: Error | undefined;
   /** The attempt the partial belongs to (a retry on the server starts the partials afresh). */
   readonly attempt: number;
+  /**
+   * Token usage over all attempts, as the server reported it at the end of the stream (after an error
+   * too); model-call streams report `inputTokens`, `outputTokens` and `totalTokens`. Undefined until
+   * then, and for streams that report none.
+   */
+  readonly usage: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The part of an ObjectStream the store reads. */
@@ -22,6 +32,8 @@ export interface StreamLike<Partial, Output> extends AsyncIterable<Partial> {
   readonly final: Promise<Output>;
   readonly partial: Partial | undefined;
   readonly attempt: number;
+  /** Present on streams read with `readObjectStream`. */
+  readonly usage?: Readonly<Record<string, unknown>> | undefined;
   isComplete(node?: object, key?: PathSegment): boolean;
   abort(reason?: unknown): void;
 }
@@ -31,7 +43,7 @@ export type OpenStream<Partial, Output> = (body: unknown, signal: AbortSignal) =
 
 export interface StoreCallbacks<Output> {
   readonly onFinish?: (object: Output) => void;
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: (error: Error) => void;
 }
 
 const IDLE: ObjectStreamState<never> = Object.freeze({
@@ -39,7 +51,16 @@ const IDLE: ObjectStreamState<never> = Object.freeze({
   status: "idle",
   error: undefined,
   attempt: 0,
+  usage: undefined,
 });
+
+/**
+ * `error` itself when it is an Error; otherwise an Error with its message and JSON-safe fields, made the
+ * way errors cross the wire, so a component can always show `error.message`.
+ */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : reviveError(serializeError(error));
+}
 
 /** The reason a request stopped by `stop()` or replaced by a new `submit()` is aborted with. */
 export class StreamStoppedError extends Error {
@@ -96,14 +117,21 @@ export class ObjectStreamStore<Partial, Output> {
     let stream: StreamLike<Partial, Output>;
     try {
       stream = this.open(body, controller.signal);
-    } catch (error) {
+    } catch (thrown) {
       this.controller = undefined;
-      this.set({ object: undefined, status: "error", error, attempt: 0 });
+      const error = toError(thrown);
+      this.set({ object: undefined, status: "error", error, attempt: 0, usage: undefined });
       this.callbacks().onError?.(error);
       return;
     }
     this.stream = stream;
-    this.set({ object: undefined, status: "streaming", error: undefined, attempt: stream.attempt });
+    this.set({
+      object: undefined,
+      status: "streaming",
+      error: undefined,
+      attempt: stream.attempt,
+      usage: undefined,
+    });
     void this.follow(stream, controller.signal);
   };
 
@@ -131,25 +159,37 @@ export class ObjectStreamStore<Partial, Output> {
       // is never shown under the number of the attempt after it.
       for await (const _ of stream) {
         if (signal.aborted) return;
-        this.show(stream.partial, stream.attempt, "streaming");
+        this.show(stream, "streaming");
       }
       const value = await stream.final;
       if (signal.aborted) return;
       this.controller = undefined;
-      this.show(stream.partial, stream.attempt, "done");
+      this.show(stream, "done");
       this.callbacks().onFinish?.(value);
-    } catch (error) {
+    } catch (thrown) {
       if (signal.aborted) return;
       this.controller = undefined;
-      this.set({ object: stream.partial, status: "error", error, attempt: stream.attempt });
+      const error = toError(thrown);
+      this.set({
+        object: stream.partial,
+        status: "error",
+        error,
+        attempt: stream.attempt,
+        usage: stream.usage,
+      });
       this.callbacks().onError?.(error);
     }
   }
 
-  private show(object: Partial | undefined, attempt: number, status: ObjectStreamStatus): void {
+  /** The stream's newest partial, attempt and usage under `status`, unless that is what is shown. */
+  private show(stream: StreamLike<Partial, Output>, status: ObjectStreamStatus): void {
+    const { partial: object, attempt } = stream;
+    // The usage event comes just before the end, often in the same read as the last text: holding it
+    // back until then gives one rule (known once the stream ends) and no extra render for it.
+    const usage = status === "streaming" ? undefined : stream.usage;
     const state = this.state;
     if (state.object === object && state.attempt === attempt && state.status === status) return;
-    this.set({ object, status, error: undefined, attempt });
+    this.set({ object, status, error: undefined, attempt, usage });
   }
 
   private set(state: ObjectStreamState<Partial>): void {

@@ -28,8 +28,8 @@ export interface UseObjectStreamOptions<S> {
   readonly lenient?: boolean;
   /** The validated object, once the stream is done. */
   readonly onFinish?: (object: OutputOf<S>) => void;
-  /** What the stream failed with (not called for `stop()`). */
-  readonly onError?: (error: unknown) => void;
+  /** What the stream failed with, always an Error (not called for `stop()`). */
+  readonly onError?: (error: Error) => void;
 }
 
 export interface UseObjectStreamResult<S> {
@@ -41,9 +41,18 @@ export interface UseObjectStreamResult<S> {
    */
   readonly isComplete: (node?: object, key?: PathSegment) => boolean;
   readonly status: ObjectStreamStatus;
-  readonly error: unknown;
+  /**
+   * What the stream failed with, while `status` is `"error"`: server errors arrive as their own
+   * classes (`ValidationError`, `ProviderError`...), anything else a request fails with as an Error.
+   */
+  readonly error: Error | undefined;
   /** The attempt the partial belongs to: it goes up when the server retries the model. */
   readonly attempt: number;
+  /**
+   * Token usage the server reported, once the stream has ended (done or error): `inputTokens`,
+   * `outputTokens` and `totalTokens` over all attempts for a model call. Undefined before that.
+   */
+  readonly usage: Readonly<Record<string, unknown>> | undefined;
   /** Posts `body` as JSON and streams the answer, replacing the request under way. */
   readonly submit: (body?: unknown) => void;
   /** Aborts the request under way; the partial it got to stays. */
@@ -96,6 +105,7 @@ export function useObjectStream<S>(options: UseObjectStreamOptions<S>): UseObjec
       status: state.status,
       error: state.error,
       attempt: state.attempt,
+      usage: state.usage,
       submit: store.submit,
       stop: store.stop,
     }),
