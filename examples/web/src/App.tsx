@@ -1,7 +1,7 @@
 // The meeting extraction page: paste a note, press Extract and watch the card fill in field by field,
 // with a progress bar, Stop, the server's errors, and at the end the time, tokens and validated JSON.
 
-import type { DeepPartial, PathSegment } from "fieldstream";
+import type { DeepPartial, PathSegment, Usage } from "fieldstream";
 import { useObjectStream } from "fieldstream/react";
 import { useEffect, useRef, useState } from "react";
 import type * as z from "zod";
@@ -228,18 +228,11 @@ function OfflineNotice({
   );
 }
 
-/** A token count from the server's usage report, which comes over the wire untyped. */
-function tokens(usage: Readonly<Record<string, unknown>> | undefined, key: string): number | undefined {
-  const value = usage?.[key];
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function describeUsage(usage: Readonly<Record<string, unknown>> | undefined): string {
-  const input = tokens(usage, "inputTokens");
-  const output = tokens(usage, "outputTokens");
+function describeUsage(usage: Usage | undefined): string {
+  const input = usage?.inputTokens;
+  const output = usage?.outputTokens;
   const total =
-    tokens(usage, "totalTokens") ??
-    (input !== undefined && output !== undefined ? input + output : undefined);
+    usage?.totalTokens ?? (input !== undefined && output !== undefined ? input + output : undefined);
   if (total === undefined) return "not reported";
   const count = (n: number) => n.toLocaleString("en");
   if (input === undefined || output === undefined) return count(total);
@@ -257,7 +250,7 @@ function Summary({
   mode,
 }: {
   finished: Finished;
-  usage: Readonly<Record<string, unknown>> | undefined;
+  usage: Usage | undefined;
   mode: DemoMode | undefined;
 }) {
   return (

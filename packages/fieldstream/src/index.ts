@@ -2,8 +2,8 @@
 // The root entry point re-exports the public surface of every framework-free layer.
 
 export * from "./client/index.js";
+export * from "./errors/index.js";
 export * from "./json/index.js";
-export { IncompleteOutputError, ProviderError, RefusalError } from "./providers/errors.js";
 export type { FinishReason, ProviderEvent, Usage } from "./providers/events.js";
 export * from "./schema/index.js";
 export * from "./stream/index.js";

@@ -1,9 +1,10 @@
 // The words fieldstream adds to a conversation: how to answer in the text modes, and how to
 // re-ask after an answer failed, with the reasons it failed.
 
+import type { ValidationIssue } from "../errors/index.js";
 import { JsonStreamError } from "../json/index.js";
-import { formatPath, type ValidationIssue } from "../schema/errors.js";
 import { FieldValidationError, ValidationError } from "../schema/index.js";
+import { formatPath } from "../util/path.js";
 
 export type TextMode = "json" | "md_json";
 

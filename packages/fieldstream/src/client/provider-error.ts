@@ -1,7 +1,7 @@
 // Turns whatever an SDK throws (an HTTP error with a status, a dropped connection, a timeout) into a
 // ProviderError that says whether trying again may help; aborts pass through untouched.
 
-import { ProviderError } from "../providers/errors.js";
+import { isRetryableStatus, ProviderError } from "../errors/index.js";
 
 interface HttpErrorLike {
   readonly status?: unknown;
@@ -39,7 +39,7 @@ export function toProviderError(error: unknown, signal: AbortSignal): unknown {
     return new ProviderError(message, {
       status,
       body: e.error,
-      retryable: status === 408 || status === 409 || status === 429 || status >= 500,
+      retryable: isRetryableStatus(status),
       ...(wait !== undefined ? { retryAfterMs: wait } : {}),
       cause: error,
     });

@@ -1,13 +1,14 @@
 // One structured call: builds the request and drives an ObjectStream with it. Each attempt's provider
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
-import { IncompleteOutputError, ProviderError, RefusalError } from "../providers/errors.js";
+import { IncompleteOutputError, ProviderError, RefusalError } from "../errors/index.js";
 import type { ProviderEvent } from "../providers/events.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
 import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/events.js";
 import { ObjectStream } from "../stream/object-stream.js";
-import { sleep } from "../stream/sleep.js";
+import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
+import { sleep } from "../util/sleep.js";
 import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
 import { CallList } from "./call-list.js";
 import type { Hooks } from "./hooks.js";
@@ -15,12 +16,8 @@ import { isAnswerFailure, reaskMessage } from "./prompts.js";
 import { toProviderError } from "./provider-error.js";
 import { type ResolvedModel, resolveResponseModel } from "./response-model.js";
 
-export interface RetryDelay {
-  /** The first pause after a transport failure; it doubles each time. Default 500 ms. */
-  readonly baseMs?: number;
-  /** The longest pause. Default 8 s. */
-  readonly maxMs?: number;
-}
+/** Pauses between attempts after a transport failure: `baseMs` doubling up to `maxMs`, jittered. */
+export type RetryDelay = BackoffOptions;
 
 export interface CallSettings {
   readonly mode: Mode;
@@ -35,14 +32,6 @@ export interface CallSettings {
 export type LLMObjectStream<Partial, Output, Element = never> = ObjectStream<Partial, Output, Element>;
 
 export type LLMObjectStreamOf<S> = LLMObjectStream<DeepPartial<InputOf<S>>, OutputOf<S>, ElementOf<S>>;
-
-function backoff(attempt: number, delay: RetryDelay, error: ProviderError): number {
-  const base = delay.baseMs ?? 500;
-  const max = delay.maxMs ?? 8000;
-  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, Math.max(max, base));
-  const exponential = Math.min(max, base * 2 ** (attempt - 1));
-  return exponential / 2 + Math.random() * (exponential / 2);
-}
 
 /** Where one attempt's JSON comes from, and the list key that parallel tool calls are joined under. */
 interface Channel {
@@ -181,7 +170,7 @@ function callDriver(
         body = binding.reask(body, outcome.text, reaskMessage(error), mode);
       } else if (error instanceof ProviderError && error.retryable) {
         try {
-          await sleep(backoff(attempt, settings.retryDelay, error), writer.signal);
+          await sleep(backoffDelay(attempt, settings.retryDelay, error.retryAfterMs), writer.signal);
         } catch {
           return;
         }

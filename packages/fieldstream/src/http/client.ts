@@ -1,6 +1,7 @@
 // The client half: reads a `toResponse` event stream into an ObjectStream (parsing happens here, once,
 // incrementally) and survives dropped connections by resuming from the exact character it had.
 
+import { isRetryableStatus, TransportError } from "../errors/index.js";
 import {
   type Driver,
   ObjectStream,
@@ -8,8 +9,8 @@ import {
   type ObjectStreamOptions,
   type Usage,
 } from "../stream/index.js";
-import { sleep } from "../stream/sleep.js";
-import { reviveError, TransportError } from "./errors.js";
+import { sleep } from "../util/sleep.js";
+import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
 import { type SseEvent, SseParser } from "./sse.js";
 
@@ -359,7 +360,7 @@ class Connection {
           status: response.status,
           body,
           // A first request that failed, or a stream the server no longer knows, will not get better.
-          retryable: resumed && (response.status === 429 || response.status >= 500),
+          retryable: resumed && isRetryableStatus(response.status),
         },
       );
     }

@@ -1,6 +1,7 @@
 // fieldstream/http: streams an ObjectStream from a server to a browser (or any fetch client) as
 // resumable Server-Sent Events. Web-standard only, so it runs on Node, Bun, Deno, edge and browsers.
 
+export { TransportError } from "../errors/index.js";
 export {
   type Fetch,
   type ReadObjectStreamOptions,
@@ -10,7 +11,7 @@ export {
   type RemoteObjectStreamOf,
   readObjectStream,
 } from "./client.js";
-export { reviveError, type SerializedError, serializeError, TransportError } from "./errors.js";
+export { reviveError, type SerializedError, serializeError } from "./error-wire.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
 export {
   comparePositions,

@@ -1,7 +1,7 @@
 // The wire format of fieldstream/http: what a stream is made of once it leaves the process, where
 // each piece sits (its position, which is also its SSE id), and how each is framed as an SSE event.
 
-import type { SerializedError } from "./errors.js";
+import type { SerializedError } from "./error-wire.js";
 import { frameEvent, isRawSafe } from "./sse.js";
 
 /** The response header (and reconnection request header) that carries the stream id. */

@@ -2,7 +2,7 @@
 // client that comes back (to this instance or another sharing the store) from exactly where it was.
 
 import type { ObjectStream, StreamEvent } from "../stream/index.js";
-import { serializeError } from "./errors.js";
+import { serializeError } from "./error-wire.js";
 import { MemoryStore } from "./memory-store.js";
 import {
   formatPosition,

@@ -36,7 +36,7 @@ import {
   under,
   valueAt,
 } from "../../test/helpers/snapshots.js";
-import { JsonStreamError } from "./errors.js";
+import { JsonStreamError } from "../errors/index.js";
 import { parsePartial } from "./parse-partial.js";
 import { createPartialParser } from "./parser.js";
 import type { JsonValue, PartialParserOptions, PathSegment } from "./types.js";

@@ -12,7 +12,7 @@
 //   unfinished escape); numbers, true, false, null only once complete; a key once its value is visible.
 // - No recursion anywhere: nesting lives in `stack`, so depth is bounded by `maxDepth`, not the call stack.
 
-import { JsonStreamError, type JsonStreamErrorCode } from "./errors.js";
+import { JsonStreamError, type JsonStreamErrorCode } from "../errors/index.js";
 import { isMarkedComplete, markComplete, markOpenString, openStringSlot } from "./marks.js";
 import type { JsonValue, PartialParser, PartialParserOptions, PathSegment } from "./types.js";
 

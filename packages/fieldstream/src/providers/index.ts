@@ -1,8 +1,8 @@
 // The provider adapters: each turns what one wire API's SDK stream yields into `ProviderEvent`s.
 // Internal to the package; the client picks the adapter for the SDK it was given.
 
+export { IncompleteOutputError, ProviderError, RefusalError } from "../errors/index.js";
 export { type AnthropicEventLike, type AnthropicUsageLike, anthropicEvents } from "./anthropic.js";
-export { IncompleteOutputError, ProviderError, RefusalError } from "./errors.js";
 export type { FinishReason, ProviderEvent, Usage } from "./events.js";
 export {
   type GeminiCandidateLike,

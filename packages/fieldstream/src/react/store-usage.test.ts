@@ -8,7 +8,8 @@ import { chunk, source } from "../../test/helpers/sources.js";
 import { Plan, planStream, usage } from "../../test/http/helpers/streams.js";
 import { MemoryStore, readObjectStream, toResponse } from "../http/index.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
-import { ObjectStream, type StreamObjectOptions, streamObject } from "../stream/index.js";
+import { ObjectStream, streamObject } from "../stream/index.js";
+import { textDriver } from "../stream/text-driver.js";
 import { type ObjectStreamState, ObjectStreamStore, type OpenStream } from "./store.js";
 
 type State = ObjectStreamState<unknown>;
@@ -38,10 +39,12 @@ function until(store: ObjectStreamStore<unknown, unknown>, status: string): Prom
 }
 
 /** A server-side stream that reports usage, as a model call does, and fails partway. */
-class FailingCall extends ObjectStream<unknown, unknown, unknown> {
-  get usage() {
-    return { inputTokens: 50, outputTokens: 7, totalTokens: 57 };
-  }
+function failingCall(text: string): ObjectStream<unknown, unknown, unknown> {
+  const read = textDriver(source(chunk(text, 9)));
+  return new ObjectStream({ schema: MeetingInfo }, (writer) => {
+    writer.write({ type: "usage", usage: { inputTokens: 50, outputTokens: 7, totalTokens: 57 } });
+    return read(writer);
+  }).start();
 }
 
 describe("ObjectStreamStore usage", () => {
@@ -64,14 +67,7 @@ describe("ObjectStreamStore usage", () => {
 
   it("is reported with the error a stream fails with", async () => {
     const broken = `${meetingJson.slice(0, meetingJson.indexOf('"email"'))}?`;
-    const { store } = overTheWire(
-      () =>
-        new FailingCall({
-          schema: MeetingInfo,
-          source: source(chunk(broken, 9)),
-        } as StreamObjectOptions<unknown>),
-      MeetingInfo,
-    );
+    const { store } = overTheWire(() => failingCall(broken), MeetingInfo);
     store.submit();
     await until(store, "error");
     const state = store.getSnapshot();

@@ -1,8 +1,9 @@
 // The state behind useObjectStream, kept free of React so it can be tested on its own: it holds the
 // ObjectStream of the current request and tells subscribers when what a component would show changed.
 
-import { reviveError, serializeError } from "../http/errors.js";
+import { reviveError, serializeError } from "../http/error-wire.js";
 import type { PathSegment } from "../json/index.js";
+import type { Usage } from "../stream/index.js";
 
 /** What the hook reports: idle before the first request and after `stop()`. */
 export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
@@ -24,7 +25,7 @@ export interface ObjectStreamState<Partial> {
    * too); model-call streams report `inputTokens`, `outputTokens` and `totalTokens`. Undefined until
    * then, and for streams that report none.
    */
-  readonly usage: Readonly<Record<string, unknown>> | undefined;
+  readonly usage: Usage | undefined;
 }
 
 /** The part of an ObjectStream the store reads. */
@@ -33,7 +34,7 @@ export interface StreamLike<Partial, Output> extends AsyncIterable<Partial> {
   readonly partial: Partial | undefined;
   readonly attempt: number;
   /** Present on streams read with `readObjectStream`. */
-  readonly usage?: Readonly<Record<string, unknown>> | undefined;
+  readonly usage?: Usage | undefined;
   isComplete(node?: object, key?: PathSegment): boolean;
   abort(reason?: unknown): void;
 }

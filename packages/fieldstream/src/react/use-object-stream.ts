@@ -5,7 +5,7 @@ import { useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExtern
 import { type Fetch, readObjectStream } from "../http/index.js";
 import type { PathSegment } from "../json/index.js";
 import type { JsonSchema } from "../schema/from-json-schema.js";
-import type { ObjectStream, ObjectStreamOf } from "../stream/index.js";
+import type { ObjectStream, ObjectStreamOf, Usage } from "../stream/index.js";
 import { type ObjectStreamStatus, ObjectStreamStore } from "./store.js";
 
 type PartialOf<S> = ObjectStreamOf<S> extends ObjectStream<infer P, unknown, unknown> ? P : never;
@@ -52,7 +52,7 @@ export interface UseObjectStreamResult<S> {
    * Token usage the server reported, once the stream has ended (done or error): `inputTokens`,
    * `outputTokens` and `totalTokens` over all attempts for a model call. Undefined before that.
    */
-  readonly usage: Readonly<Record<string, unknown>> | undefined;
+  readonly usage: Usage | undefined;
   /** Posts `body` as JSON and streams the answer, replacing the request under way. */
   readonly submit: (body?: unknown) => void;
   /** Aborts the request under way; the partial it got to stays. */

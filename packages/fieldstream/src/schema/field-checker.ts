@@ -6,8 +6,8 @@
 // learnt when its discriminator completes; members read before that are judged with the whole
 // object when it completes.
 
+import { FieldValidationError } from "../errors/index.js";
 import type { JsonValue, PathSegment } from "../json/index.js";
-import { FieldValidationError } from "./errors.js";
 import { type CheckResult, memberSlot, type Slot } from "./node.js";
 import { prefixIssues } from "./standard-check.js";
 

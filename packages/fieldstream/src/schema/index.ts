@@ -1,8 +1,9 @@
 // The schema layer: what a partial of a schema may show, and the checks that judge each field the
 // moment it completes. Works with zod 4, any Standard Schema plus a JSON Schema, or a JSON Schema.
 
+export { FieldValidationError, ValidationError, type ValidationIssue } from "../errors/index.js";
+export { formatPath } from "../util/path.js";
 export type { DeepPartial } from "./deep-partial.js";
-export { FieldValidationError, formatPath, ValidationError, type ValidationIssue } from "./errors.js";
 export type { JsonSchema } from "./from-json-schema.js";
 export { Iterable, type IterableSchema, Partial } from "./helpers.js";
 export {

@@ -1,8 +1,8 @@
 // Validates values against a JSON Schema, synchronously and without dependencies, so that a JSON
 // Schema alone can judge each field as it completes and the finished value at the end.
 
+import type { ValidationIssue } from "../errors/index.js";
 import type { PathSegment } from "../json/index.js";
-import type { ValidationIssue } from "./errors.js";
 import {
   allowedValues,
   declaredTypes,

@@ -1,8 +1,8 @@
 // The schema layer's own description of a schema: the structure the stream shapes partial values
 // by, and where each field's validator sits. Built from zod or from a JSON Schema, never by hand.
 
+import type { ValidationIssue } from "../errors/index.js";
 import type { JsonValue } from "../json/index.js";
-import type { ValidationIssue } from "./errors.js";
 
 /** The outcome of validating one value: its parsed output, or what is wrong (paths relative to it). */
 export type CheckResult =

@@ -1,8 +1,8 @@
 // Runs any Standard Schema validator and turns its answer into the schema layer's terms: the parsed
 // output, or issues with plain paths. Synchronous answers stay synchronous.
 
+import type { ValidationIssue } from "../errors/index.js";
 import type { PathSegment } from "../json/index.js";
-import type { ValidationIssue } from "./errors.js";
 import type { Check, CheckResult } from "./node.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 

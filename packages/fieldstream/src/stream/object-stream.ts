@@ -5,10 +5,10 @@
 // so a slow one simply gets the newest snapshot next. Elements and errors are never skipped: elements
 // are kept in order for every reader, and the log keeps every event for whoever follows it.
 
+import { type FieldValidationError, ValidationError } from "../errors/index.js";
 import { createPartialParser, type PartialParser, type PathSegment } from "../json/index.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import { describeSchema } from "../schema/describe.js";
-import { type FieldValidationError, ValidationError } from "../schema/errors.js";
 import { FieldChecker } from "../schema/field-checker.js";
 import type { JsonSchema } from "../schema/from-json-schema.js";
 import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";

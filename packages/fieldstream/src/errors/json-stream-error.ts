@@ -1,5 +1,7 @@
-// The one error type of the JSON layer: where the text went wrong, in terms a person can find.
-// Every failure of the parser (syntax, limits, truncation) is a JsonStreamError with a code.
+// Invalid, truncated or oversized JSON text, with where it went wrong in terms a person can find.
+// Every failure of the parser (syntax, limits, truncation) is one of these, with a code.
+
+import { brand } from "./brand.js";
 
 export type JsonStreamErrorCode =
   | "unexpected-character"
@@ -20,6 +22,8 @@ export interface JsonStreamErrorDetails {
 
 /** Invalid, truncated or oversized JSON text. `offset` counts UTF-16 code units from the start. */
 export class JsonStreamError extends Error {
+  /** True for a JsonStreamError from any copy of fieldstream. */
+  static isInstance: (value: unknown) => value is JsonStreamError;
   override readonly name = "JsonStreamError";
   readonly code: JsonStreamErrorCode;
   /** Index of the offending character in the whole text (the length of the text for an early end). */
@@ -44,3 +48,4 @@ export class JsonStreamError extends Error {
     this.excerpt = details.excerpt;
   }
 }
+JsonStreamError.isInstance = brand(JsonStreamError, "JsonStreamError");

@@ -2,10 +2,16 @@
 // else as an Error of the same name; fields that are not JSON are left out rather than failing.
 
 import { describe, expect, it } from "vitest";
-import { JsonStreamError } from "../json/errors.js";
-import { IncompleteOutputError, ProviderError, RefusalError } from "../providers/errors.js";
-import { FieldValidationError, ValidationError } from "../schema/errors.js";
-import { reviveError, serializeError, TransportError } from "./errors.js";
+import {
+  FieldValidationError,
+  IncompleteOutputError,
+  JsonStreamError,
+  ProviderError,
+  RefusalError,
+  TransportError,
+  ValidationError,
+} from "../errors/index.js";
+import { reviveError, serializeError } from "./error-wire.js";
 
 const roundTrip = (error: unknown) => reviveError(JSON.parse(JSON.stringify(serializeError(error))));
 

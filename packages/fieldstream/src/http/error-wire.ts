@@ -1,37 +1,21 @@
 // Errors across the wire: a server error becomes plain JSON (name, message, its own fields) and the
 // client turns it back into an instance of the same fieldstream class, so `instanceof` keeps working.
 
-import { JsonStreamError } from "../json/errors.js";
-import { IncompleteOutputError, ProviderError, RefusalError } from "../providers/errors.js";
-import { FieldValidationError, ValidationError } from "../schema/errors.js";
+import {
+  FieldValidationError,
+  IncompleteOutputError,
+  JsonStreamError,
+  ProviderError,
+  RefusalError,
+  TransportError,
+  ValidationError,
+} from "../errors/index.js";
 
 /** An error as it travels: its name and message, plus every own enumerable field that is JSON. */
 export interface SerializedError {
   readonly name: string;
   readonly message: string;
   readonly [field: string]: unknown;
-}
-
-/** The HTTP exchange itself failed: a bad status, not an event stream, or a connection that stayed lost. */
-export class TransportError extends Error {
-  override readonly name = "TransportError";
-  /** The HTTP status, when the server answered. */
-  readonly status: number | undefined;
-  /** The start of the response body, when there was one. */
-  readonly body: string | undefined;
-  /** Whether trying again may help (a dropped connection, 5xx, 429), as opposed to 4xx. */
-  readonly retryable: boolean;
-
-  constructor(
-    message: string,
-    options: { status?: number; body?: string; retryable?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.status = options.status;
-    this.body = options.body;
-    this.retryable =
-      options.retryable ?? (options.status === undefined || options.status === 429 || options.status >= 500);
-  }
 }
 
 /** Fields that are never copied: `name` and `message` are written first, `stack` shows server internals. */
