@@ -3,8 +3,10 @@
 
 import {
   FieldValidationError,
+  IdleTimeoutError,
   IncompleteOutputError,
   JsonStreamError,
+  NoObjectError,
   ProviderError,
   RefusalError,
   TransportError,
@@ -66,6 +68,8 @@ const CLASSES: Readonly<Record<string, ErrorClass>> = {
   IncompleteOutputError,
   RefusalError,
   TransportError,
+  NoObjectError,
+  IdleTimeoutError,
 };
 
 /**
