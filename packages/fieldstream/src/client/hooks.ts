@@ -1,7 +1,7 @@
 // Observers of structured calls: `on("request" | "response" | "partial" | "retry" | "error", fn)`.
 // A hook that throws is reported to the console and never breaks the call it observes.
 
-import type { Usage } from "../stream/events.js";
+import type { Usage } from "../stream/index.js";
 
 export interface HookEvents {
   request: { provider: string; body: Record<string, unknown>; attempt: number };

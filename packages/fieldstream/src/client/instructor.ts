@@ -1,7 +1,7 @@
 // `instructor(client, { mode })`: the official SDK client, with `response_model`, `stream` and
 // `max_retries` added to its create methods. Everything else on the client is left as it was.
 
-import type { StandardSchemaV1 } from "../schema/standard-schema.js";
+import type { StandardSchemaV1 } from "../schema/internal.js";
 import { anthropicBinding, isAnthropicClient } from "./anthropic.js";
 import type { Binding, Body, Mode } from "./binding.js";
 import { geminiBinding, isGeminiClient } from "./gemini.js";

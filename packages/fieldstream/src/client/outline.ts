@@ -1,8 +1,8 @@
 // The shape a response model streams in, for code that draws fields before the model writes them
 // (a terminal view, a form skeleton): the schema layer's slot tree, read the way a request reads it.
 
-import { describeSchema } from "../schema/describe.js";
-import type { Slot } from "../schema/node.js";
+import type { Slot } from "../schema/internal.js";
+import { describeSchema } from "../schema/internal.js";
 import { resolveResponseModel } from "./response-model.js";
 
 /**

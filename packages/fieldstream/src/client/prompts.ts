@@ -4,7 +4,7 @@
 import type { ValidationIssue } from "../errors/index.js";
 import { JsonStreamError } from "../json/index.js";
 import { FieldValidationError, ValidationError } from "../schema/index.js";
-import { formatPath } from "../util/path.js";
+import { formatPath } from "../util/index.js";
 
 export type TextMode = "json" | "md_json";
 

@@ -1,8 +1,8 @@
 // What the model is asked to produce: the schema to validate with, its JSON Schema for the provider,
 // and the name and description the tool or response format carries.
 
-import type { JsonSchema } from "../schema/from-json-schema.js";
-import { iterableInfo } from "../schema/helpers.js";
+import type { JsonSchema } from "../schema/internal.js";
+import { iterableInfo } from "../schema/internal.js";
 
 /** A response model: a schema, or a schema with the name and description the provider sees. */
 export interface ResponseModel<S> {

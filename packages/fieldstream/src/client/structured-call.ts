@@ -2,13 +2,11 @@
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
 import { IncompleteOutputError, ProviderError, RefusalError } from "../errors/index.js";
-import type { ProviderEvent } from "../providers/events.js";
-import type { DeepPartial } from "../schema/deep-partial.js";
-import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
-import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/events.js";
-import { ObjectStream } from "../stream/object-stream.js";
-import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
-import { sleep } from "../util/sleep.js";
+import type { ProviderEvent } from "../providers/index.js";
+import type { DeepPartial, ElementOf, InputOf, OutputOf } from "../schema/internal.js";
+import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/index.js";
+import { ObjectStream } from "../stream/index.js";
+import { type BackoffOptions, backoffDelay, sleep } from "../util/index.js";
 import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
 import { CallList } from "./call-list.js";
 import type { Hooks } from "./hooks.js";

@@ -1,7 +1,7 @@
 // A single field judged the moment it completed and found invalid: where it is, why, and what the
 // model wrote there, enough to re-ask at once or to show the user.
 
-import { formatPath, type PathSegment } from "../util/path.js";
+import { formatPath, type PathSegment } from "../util/index.js";
 import { brand } from "./brand.js";
 import type { ValidationIssue } from "./validation-issue.js";
 

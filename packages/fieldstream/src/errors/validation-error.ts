@@ -1,7 +1,7 @@
 // The complete value failed its schema at the end: every issue, the raw text the model wrote and the
 // value parsed from it, so the answer can be re-asked with reasons or inspected.
 
-import { formatPath } from "../util/path.js";
+import { formatPath } from "../util/index.js";
 import { brand } from "./brand.js";
 import type { ValidationIssue } from "./validation-issue.js";
 

@@ -9,7 +9,7 @@ import {
   type ObjectStreamOptions,
   type Usage,
 } from "../stream/index.js";
-import { sleep } from "../util/sleep.js";
+import { sleep } from "../util/index.js";
 import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
 import { type SseEvent, SseParser } from "./sse.js";

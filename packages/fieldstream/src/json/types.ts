@@ -8,9 +8,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonContainer = JsonValue[] | { [key: string]: JsonValue };
 
 /** One step of a path: an object key or an array index. */
-export type { PathSegment } from "../util/path.js";
+export type { PathSegment } from "../util/index.js";
 
-import type { PathSegment } from "../util/path.js";
+import type { PathSegment } from "../util/index.js";
 
 export interface PartialParserOptions {
   /**

@@ -1,7 +1,7 @@
 // What every provider adapter turns a wire stream into: JSON text deltas on numbered channels, plus
 // the facts around them (usage, why it stopped, a refusal, an error), in one provider-neutral form.
 
-import type { FinishReason, Usage } from "../stream/events.js";
+import type { FinishReason, Usage } from "../stream/index.js";
 
 export type { FinishReason, Usage };
 

@@ -1,7 +1,7 @@
 // The state behind useObjectStream, kept free of React so it can be tested on its own: it holds the
 // ObjectStream of the current request and tells subscribers when what a component would show changed.
 
-import { reviveError, serializeError } from "../http/error-wire.js";
+import { reviveError, serializeError } from "../http/index.js";
 import type { PathSegment } from "../json/index.js";
 import type { Usage } from "../stream/index.js";
 

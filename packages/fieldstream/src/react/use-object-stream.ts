@@ -4,7 +4,7 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { type Fetch, readObjectStream } from "../http/index.js";
 import type { PathSegment } from "../json/index.js";
-import type { JsonSchema } from "../schema/from-json-schema.js";
+import type { JsonSchema } from "../schema/internal.js";
 import type { ObjectStream, ObjectStreamOf, Usage } from "../stream/index.js";
 import { type ObjectStreamStatus, ObjectStreamStore } from "./store.js";
 

@@ -2,7 +2,7 @@
 // moment it completes. Works with zod 4, any Standard Schema plus a JSON Schema, or a JSON Schema.
 
 export { FieldValidationError, ValidationError, type ValidationIssue } from "../errors/index.js";
-export { formatPath } from "../util/path.js";
+export { formatPath } from "../util/index.js";
 export type { DeepPartial } from "./deep-partial.js";
 export type { JsonSchema } from "./from-json-schema.js";
 export { Iterable, type IterableSchema, Partial } from "./helpers.js";

@@ -8,7 +8,13 @@
 // which prefix is already done, since only the last element of an open array can change.
 
 import type { JsonValue, PathSegment } from "../json/index.js";
-import { defineMark, isMarkedComplete, markComplete, markOpenString, openStringSlot } from "../json/marks.js";
+import {
+  defineMark,
+  isMarkedComplete,
+  markComplete,
+  markOpenString,
+  openStringSlot,
+} from "../json/internal.js";
 import type { ArrayNode, ObjectNode, RecordNode, Slot, TupleNode, UnionNode } from "./node.js";
 
 /** Marks a value the schema keeps out of the partial (for now or for good). */

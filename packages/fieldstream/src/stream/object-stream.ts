@@ -7,13 +7,9 @@
 
 import { type FieldValidationError, ValidationError } from "../errors/index.js";
 import { createPartialParser, type PartialParser, type PathSegment } from "../json/index.js";
-import type { DeepPartial } from "../schema/deep-partial.js";
-import { describeSchema } from "../schema/describe.js";
-import { FieldChecker } from "../schema/field-checker.js";
-import type { JsonSchema } from "../schema/from-json-schema.js";
-import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
-import { Shaper } from "../schema/shape.js";
-import { FollowerLog } from "../util/follower-log.js";
+import type { DeepPartial, ElementOf, InputOf, JsonSchema, OutputOf } from "../schema/internal.js";
+import { describeSchema, FieldChecker, Shaper } from "../schema/internal.js";
+import { FollowerLog } from "../util/index.js";
 import type {
   AttemptOutcome,
   Driver,
