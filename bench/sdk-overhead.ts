@@ -9,7 +9,7 @@ import { startMockProvider } from "../packages/fieldstream/src/testing/index.js"
 import { type Contender, measureTogether } from "./measure.js";
 
 const RECORDING = new URL(
-  "../test/fixtures/streams/openai-chat/openai-python__test_non_pydantic_response_format__d61558011839.sse",
+  "../packages/fieldstream/test/fixtures/streams/openai-chat/openai-python__test_non_pydantic_response_format__d61558011839.sse",
   import.meta.url,
 );
 
