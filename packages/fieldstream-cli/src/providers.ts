@@ -1,15 +1,16 @@
 // Which model answers: the provider, model, base URL and key from the flags and the environment, the
 // official SDK client built for it, and the one structured streaming call each provider's client takes.
 
-import { instructor, type LLMObjectStream } from "fieldstream";
+import { API_MODES, instructor, type LLMObjectStream, type Mode } from "fieldstream";
 import { record } from "fieldstream/testing";
 import { need, UsageError } from "./errors.js";
 
 export const PROVIDERS = ["openai", "anthropic", "gemini", "compatible"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const MODES = ["tools", "json_schema", "json", "md_json"] as const;
-export type ModeName = (typeof MODES)[number];
+/** Every mode some provider supports, in the library's order. */
+export const MODES: readonly Mode[] = [...new Set(Object.values(API_MODES).flatMap((api) => api.modes))];
+export type ModeName = Mode;
 
 export interface ProviderFlags {
   readonly provider?: ProviderName;
@@ -55,11 +56,12 @@ export const DEFAULT_MODELS: Readonly<Record<ProviderName, string>> = {
   // Ollama's name for a small model that runs on a laptop; any server takes --model.
   compatible: "llama3.2",
 };
+/** What each provider accepts, as the library's bindings declare it (compatible servers speak Chat Completions). */
 export const PROVIDER_MODES: Readonly<Record<ProviderName, readonly ModeName[]>> = {
-  openai: ["tools", "json_schema", "json", "md_json"],
-  anthropic: ["tools", "json", "md_json"],
-  gemini: ["json_schema", "tools", "json", "md_json"],
-  compatible: ["tools", "json_schema", "json", "md_json"],
+  openai: API_MODES.openai.modes,
+  anthropic: API_MODES.anthropic.modes,
+  gemini: API_MODES.gemini.modes,
+  compatible: API_MODES.openai.modes,
 };
 /** Compatible servers most often honour a response format and most often ignore a forced tool. */
 const DEFAULT_MODES: Readonly<Record<ProviderName, ModeName>> = {

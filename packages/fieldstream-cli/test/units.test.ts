@@ -1,12 +1,12 @@
 // The command's small decisions, each on its own: which fields completed, who answers given the flags
 // and the environment, what a recording is, how the offline answer is cut into GPT tokens.
 
-import { createPartialParser, type PathSegment } from "fieldstream";
+import { API_MODES, createPartialParser, type PathSegment } from "fieldstream";
 import type { RecordedRequest } from "fieldstream/testing";
 import { describe, expect, it } from "vitest";
 import { FieldTracker, fieldLine } from "../src/fields.js";
 import { meetingAnswer, meetingScript, requestedTool } from "../src/meeting.js";
-import { recordingInfo, resolveTarget } from "../src/providers.js";
+import { checkMode, MODES, recordingInfo, resolveTarget } from "../src/providers.js";
 import { parseSchemaSpec } from "../src/schema-module.js";
 import { truncateEnd, truncateStart, wrapWords } from "../src/text.js";
 import { gptTokens } from "../src/tokens.js";
@@ -109,6 +109,17 @@ describe("resolveTarget", () => {
     expect(() =>
       resolveTarget({ provider: "anthropic", mode: "json_schema" }, { ANTHROPIC_API_KEY: "a" }),
     ).toThrow(/not available for anthropic/);
+  });
+});
+
+describe("modes", () => {
+  it("are the library's, per provider, parallel tool calls included", () => {
+    expect(checkMode("openai", "parallel_tools")).toBe("parallel_tools");
+    expect(checkMode("compatible", "json_schema")).toBe("json_schema");
+    expect(() => checkMode("anthropic", "json_schema")).toThrow(
+      /not available for anthropic; use one of tools/,
+    );
+    expect(new Set(MODES)).toEqual(new Set(Object.values(API_MODES).flatMap((api) => api.modes)));
   });
 });
 

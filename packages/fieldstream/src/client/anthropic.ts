@@ -2,6 +2,7 @@
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
 import { anthropicEvents } from "../providers/index.js";
+import { API_MODES } from "./api-modes.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
@@ -29,8 +30,7 @@ function withSystem(system: unknown, instruction: string): unknown {
 export function anthropicBinding(client: AnthropicClient): Binding {
   return {
     provider: "anthropic",
-    modes: ["tools", "parallel_tools", "json", "md_json"],
-    defaultMode: "tools",
+    ...API_MODES.anthropic,
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { max_tokens: DEFAULT_MAX_TOKENS, ...withoutOwnParams(params), stream: true };
       if (mode === "tools") {

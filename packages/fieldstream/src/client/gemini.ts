@@ -2,6 +2,7 @@
 // call, including Gemini 3's streamed arguments), plus the text modes via a system instruction.
 
 import { geminiEvents } from "../providers/index.js";
+import { API_MODES } from "./api-modes.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
@@ -34,8 +35,7 @@ function withInstruction(existing: unknown, instruction: string): unknown {
 export function geminiBinding(client: GeminiClient): Binding {
   return {
     provider: "gemini",
-    modes: ["json_schema", "tools", "parallel_tools", "json", "md_json"],
-    defaultMode: "json_schema",
+    ...API_MODES.gemini,
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { ...withoutOwnParams(params) };
       const config: Body = { ...((params.config as Body | undefined) ?? {}) };

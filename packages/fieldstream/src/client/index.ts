@@ -1,6 +1,7 @@
 // The Instructor-style client: official SDK clients patched with `response_model`, streaming,
 // validation retries and hooks.
 
+export { API_MODES, type ApiModes, type ApiName } from "./api-modes.js";
 export type { Mode } from "./binding.js";
 export type { HookEvents, HookName } from "./hooks.js";
 export {

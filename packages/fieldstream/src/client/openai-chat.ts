@@ -2,6 +2,7 @@
 // sent through the official `openai` client and read back with the chat adapter.
 
 import { openaiChatEvents } from "../providers/index.js";
+import { API_MODES } from "./api-modes.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
@@ -32,8 +33,7 @@ function withSystem(messages: readonly Message[], instruction: string): Message[
 export function openaiChatBinding(client: OpenAIChatClient): Binding {
   return {
     provider: "openai",
-    modes: ["tools", "parallel_tools", "json_schema", "json", "md_json"],
-    defaultMode: "tools",
+    ...API_MODES.openai,
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = {
         ...withoutOwnParams(params),

@@ -2,6 +2,7 @@
 // back with the Responses adapter.
 
 import { openaiResponsesEvents } from "../providers/index.js";
+import { API_MODES } from "./api-modes.js";
 import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
@@ -20,8 +21,7 @@ type InputItem = { role: string; content: unknown };
 export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
   return {
     provider: "openai-responses",
-    modes: ["tools", "parallel_tools", "json_schema"],
-    defaultMode: "json_schema",
+    ...API_MODES["openai-responses"],
     request(params: Body, model: ResolvedModel, mode: Mode): Body {
       const body: Body = { ...withoutOwnParams(params), stream: true };
       const strict = strictJsonSchema(model.jsonSchema);
