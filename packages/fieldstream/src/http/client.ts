@@ -12,7 +12,7 @@ import {
 import { sleep } from "../util/sleep.js";
 import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
-import { type SseEvent, SseParser } from "./sse.js";
+import { type SseEvent, SseParser, type SseParserOptions } from "./sse.js";
 
 /** How the client reaches the server: `fetch` by default. Called with a URL string and a full init. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -52,6 +52,11 @@ export interface ReadObjectStreamOptions<S> extends Omit<ObjectStreamOptions<S>,
   /** Aborts the request, any reconnection, and the stream. */
   readonly signal?: AbortSignal;
   readonly reconnect?: ReconnectOptions;
+  /**
+   * The longest SSE event (or line) accepted, in characters; a longer one fails the stream with a
+   * TransportError instead of being held whole. Default 4 Mi, far above `toResponse`'s events.
+   */
+  readonly maxEventChars?: number;
 }
 
 /** What the connection hands to the stream, in order, each exactly once. */
@@ -181,7 +186,8 @@ class Connection {
   private readonly controller = new AbortController();
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
   private decoder = new TextDecoder();
-  private parser = new SseParser((event) => this.handle(event));
+  private readonly parserOptions: SseParserOptions;
+  private parser: SseParser;
   private opened = false;
   private url: string | undefined = undefined;
   private init: RequestInit = {};
@@ -195,6 +201,8 @@ class Connection {
     private readonly options: ReadObjectStreamOptions<unknown>,
   ) {
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.parserOptions = options.maxEventChars === undefined ? {} : { maxEventChars: options.maxEventChars };
+    this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
     for (const signal of [options.signal, options.init?.signal]) {
       if (!signal) continue;
       if (signal.aborted) this.close(signal.reason);
@@ -375,7 +383,7 @@ class Connection {
     this.streamId ??= response.headers.get(STREAM_ID_HEADER) ?? undefined;
     this.decoder = new TextDecoder();
     const retry = this.parser.retry;
-    this.parser = new SseParser((event) => this.handle(event));
+    this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
     this.parser.retry = retry;
     this.reader = response.body.getReader();
   }
@@ -530,7 +538,14 @@ export function readObjectStream<S>(
   input: Response | Request | string | URL,
   options: ReadObjectStreamOptions<S>,
 ): RemoteObjectStreamOf<S> {
-  const { fetch: _fetch, init: _init, reconnect: _reconnect, signal, ...streamOptions } = options;
+  const {
+    fetch: _fetch,
+    init: _init,
+    reconnect: _reconnect,
+    maxEventChars: _maxEventChars,
+    signal,
+    ...streamOptions
+  } = options;
   const connection = new Connection(input, options as ReadObjectStreamOptions<unknown>);
   const stream = new ObjectStream<unknown, unknown, unknown>(
     { ...streamOptions, ...(signal !== undefined ? { signal } : {}) },

@@ -30,5 +30,5 @@ export {
   type ToResponseOptions,
   toResponse,
 } from "./server.js";
-export { type SseEvent, SseParser } from "./sse.js";
+export { type SseEvent, SseParser, type SseParserOptions } from "./sse.js";
 export type { ReadOptions, ResumeStore } from "./store.js";
