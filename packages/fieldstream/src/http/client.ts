@@ -9,6 +9,7 @@ import {
   type ObjectStreamOptions,
   type Usage,
 } from "../stream/index.js";
+import { backoffDelay } from "../util/backoff.js";
 import { sleep } from "../util/sleep.js";
 import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
@@ -30,8 +31,9 @@ export interface ReconnectOptions {
   /** Reconnections in a row that bring nothing new before giving up. Default 3; 0: never reconnect. */
   readonly retries?: number;
   /**
-   * Pause before the first reconnection; it doubles for each one in a row that brings nothing new,
-   * up to 10 s. Default: the server's `retry` field, else 500 ms.
+   * Pause before the first reconnection (jittered between half and all of it); it doubles for each
+   * one in a row that brings nothing new, up to 10 s. The server's `retry` field may lengthen the
+   * pause, never shorten it. Default 500 ms.
    */
   readonly delayMs?: number;
   /**
@@ -67,6 +69,7 @@ type ClientEvent =
   | { readonly type: "error"; readonly error: Error }
   | { readonly type: "done" };
 
+const DEFAULT_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 
 /** How much of a refusal's body is read: enough for any error message, never a whole error page. */
@@ -322,8 +325,13 @@ class Connection {
       return;
     }
     this.reconnects++;
-    const delay = this.options.reconnect?.delayMs ?? this.parser.retry ?? 500;
-    const wait = Math.min(MAX_DELAY_MS, delay * 2 ** Math.max(0, this.failures - 1));
+    // The caller's delay is the floor: a server that says `retry: 0` and drops every connection after
+    // a little text (so the retries are never spent) must not get a reconnection storm.
+    const wait = backoffDelay(
+      this.failures,
+      { baseMs: this.options.reconnect?.delayMs ?? DEFAULT_DELAY_MS, maxMs: MAX_DELAY_MS },
+      this.parser.retry,
+    );
     if (wait > 0) await sleep(wait, this.controller.signal);
     const id = this.streamId!;
     const lastEventId = formatPosition(this.attempt, this.length);

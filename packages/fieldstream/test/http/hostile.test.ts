@@ -76,3 +76,58 @@ describe("a server that sends one endless line", () => {
     }
   }, 20_000);
 });
+
+describe("a server that asks for `retry: 0` and drops every connection", () => {
+  /** Each response says `retry`, brings one more character of text (so never a retry "in a row"), and ends. */
+  async function storm(retry: number) {
+    return rawServer((req, res) => {
+      const position = /^1:(\d+)$/.exec(String(req.headers["last-event-id"] ?? ""));
+      const have = position ? Number(position[1]) : 0;
+      res.writeHead(200, SSE);
+      const open = have === 0 ? 'event:stream\ndata:{"id":"hostile"}\n\n' : "";
+      const text = have === 0 ? "data:{\n\n" : "data:  \n\n";
+      res.end(`retry:${retry}\n${open}id:1:${have + 1}\n${text}`);
+    });
+  }
+
+  async function requestsWithin(ms: number, reconnect?: { delayMs: number }, retry = 0) {
+    const server = await storm(retry);
+    const controller = new AbortController();
+    try {
+      const client = readObjectStream(`${server.url}/plan`, {
+        schema: Plan,
+        signal: controller.signal,
+        ...(reconnect ? { reconnect } : {}),
+      });
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      controller.abort(new Error("enough"));
+      await expect(client.final).rejects.toThrow("enough");
+      // Every reconnection brought text: the retries were never spent, only the floor held it back.
+      expect(client.rawText.length).toBe(server.requests());
+      console.log(
+        `retry:${retry}, delayMs ${reconnect?.delayMs ?? "default"}: ${server.requests()} requests in ${ms} ms`,
+      );
+      return server.requests();
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("reconnects no faster than its own delay, whatever the server's retry says", async () => {
+    // The default delay is 500 ms, jittered down to no less than half: at most 4 reconnections a second.
+    const requests = await requestsWithin(1000);
+    expect(requests).toBeGreaterThanOrEqual(2);
+    expect(requests).toBeLessThanOrEqual(5);
+  });
+
+  it("keeps a shorter delay of the caller's as the floor", async () => {
+    // 50 to 100 ms between reconnections: 10 to 20 in a second, never the thousands `retry: 0` asks for.
+    const requests = await requestsWithin(1000, { delayMs: 100 });
+    expect(requests).toBeGreaterThanOrEqual(5);
+    expect(requests).toBeLessThanOrEqual(22);
+  });
+
+  it("lets the server's retry lengthen the pause", async () => {
+    expect(await requestsWithin(1000, { delayMs: 0 }, 800)).toBeLessThanOrEqual(2);
+  });
+});
