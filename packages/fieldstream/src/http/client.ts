@@ -10,6 +10,7 @@ import {
   type Usage,
 } from "../stream/index.js";
 import { backoffDelay } from "../util/backoff.js";
+import { follow } from "../util/signals.js";
 import { sleep } from "../util/sleep.js";
 import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
@@ -206,11 +207,6 @@ class Connection {
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.parserOptions = options.maxEventChars === undefined ? {} : { maxEventChars: options.maxEventChars };
     this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
-    for (const signal of [options.signal, options.init?.signal]) {
-      if (!signal) continue;
-      if (signal.aborted) this.close(signal.reason);
-      else signal.addEventListener("abort", () => this.close(signal.reason), { once: true });
-    }
   }
 
   get signal(): AbortSignal {
@@ -554,20 +550,25 @@ export function readObjectStream<S>(
     signal,
     ...streamOptions
   } = options;
+  // The caller's signals may outlive many streams: this stream listens to them through a controller
+  // of its own, and lets go of them as soon as it is over, however it ends.
+  const aborted = new AbortController();
+  const release = follow(aborted, signal, options.init?.signal ?? undefined);
   const connection = new Connection(input, options as ReadObjectStreamOptions<unknown>);
   const stream = new ObjectStream<unknown, unknown, unknown>(
-    { ...streamOptions, ...(signal !== undefined ? { signal } : {}) },
+    { ...streamOptions, signal: aborted.signal },
     remoteDriver(connection),
   );
   Object.defineProperties(stream, {
     streamId: { get: () => connection.streamId, enumerable: true },
     reconnects: { get: () => connection.reconnects, enumerable: true },
   });
+  // The stream's own signal aborts on any failure, the caller's abort included (passed on above).
   const stop = () => connection.close(stream.signal.reason);
   stream.signal.addEventListener("abort", stop, { once: true });
-  stream.final.then(
-    () => connection.close(),
-    () => {},
-  );
+  stream.final.then(() => {
+    release();
+    connection.close();
+  }, release);
   return stream.start() as unknown as RemoteObjectStreamOf<S>;
 }
