@@ -1,7 +1,7 @@
 // The client half: reads a `toResponse` event stream into an ObjectStream (parsing happens here, once,
 // incrementally) and survives dropped connections by resuming from the exact character it had.
 
-import { isRetryableStatus, TransportError } from "../errors/index.js";
+import { IdleTimeoutError, isRetryableStatus, TransportError } from "../errors/index.js";
 import {
   type Driver,
   ObjectStream,
@@ -60,6 +60,13 @@ export interface ReadObjectStreamOptions<S> extends Omit<ObjectStreamOptions<S>,
    * TransportError instead of being held whole. Default 4 Mi, far above `toResponse`'s events.
    */
   readonly maxEventChars?: number;
+  /**
+   * How long a response may send nothing at all (no event, no keep-alive comment) before it is taken
+   * for a dead connection: it is cancelled and the stream resumed like after any drop. When the
+   * reconnections are spent, the TransportError's `cause` is the IdleTimeoutError. Default 45 s (three
+   * of `toResponse`'s 15 s keep-alive intervals); 0: wait for ever.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** What the connection hands to the stream, in order, each exactly once. */
@@ -71,6 +78,9 @@ type ClientEvent =
   | { readonly type: "done" };
 
 const DEFAULT_DELAY_MS = 500;
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+/** The longest delay timers take; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_DELAY_MS = 10_000;
 
 /** How much of a refusal's body is read: enough for any error message, never a whole error page. */
@@ -171,6 +181,47 @@ async function firstRequest(
 }
 
 /**
+ * Calls `onIdle` once nothing was `touch`ed for `ms`. One timer per quiet spell, re-armed for what
+ * remains when it finds a newer touch, so a busy stream costs a clock read per chunk, not a timer.
+ */
+class IdleWatch {
+  private last = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(
+    readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  start(): void {
+    this.stop();
+    this.last = performance.now();
+    this.arm(this.ms);
+  }
+
+  touch(): void {
+    this.last = performance.now();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = performance.now() - this.last;
+      if (quiet < this.ms) {
+        this.arm(this.ms - quiet);
+        return;
+      }
+      this.timer = undefined;
+      this.onIdle();
+    }, delay);
+  }
+}
+
+/**
  * One logical event stream over as many HTTP responses as it takes. Keeps the position (attempt and
  * characters of its text) of what it handed out, and after a drop asks for what follows exactly that,
  * dropping anything the server repeats and reconnecting again on a gap.
@@ -188,6 +239,12 @@ class Connection {
   private reading: Promise<void> | undefined = undefined;
   private failure: { error: unknown } | undefined = undefined;
   private readonly controller = new AbortController();
+  /** The request under way: aborting it gives up this one response, not the stream. */
+  private request: AbortController | undefined = undefined;
+  private releaseRequest: () => void = () => {};
+  /** Why the response under way was given up for its silence, once it was. */
+  private silence: IdleTimeoutError | undefined = undefined;
+  private readonly idle: IdleWatch | undefined;
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
   private decoder = new TextDecoder();
   private readonly parserOptions: SseParserOptions;
@@ -207,6 +264,8 @@ class Connection {
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.parserOptions = options.maxEventChars === undefined ? {} : { maxEventChars: options.maxEventChars };
     this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idle = idleMs > 0 && idleMs <= MAX_TIMER_MS ? new IdleWatch(idleMs, () => this.silent()) : undefined;
   }
 
   get signal(): AbortSignal {
@@ -252,9 +311,30 @@ class Connection {
   }
 
   private release(): void {
+    this.idle?.stop();
+    this.releaseRequest();
     const reader = this.reader;
     this.reader = undefined;
     reader?.cancel().catch(() => {});
+  }
+
+  /** A new request (or the given response) begins: it gets its own abort, and its own silence watch. */
+  private begin(): AbortSignal {
+    this.release();
+    this.silence = undefined;
+    const request = new AbortController();
+    this.request = request;
+    this.releaseRequest = follow(request, this.controller.signal);
+    this.idle?.start();
+    return request.signal;
+  }
+
+  /** Nothing arrived for too long: the response is cancelled, and its read fails with the silence. */
+  private silent(): void {
+    const silence = new IdleTimeoutError(this.idle!.ms, "The server");
+    this.silence = silence;
+    this.request?.abort(silence);
+    this.release();
   }
 
   private async readMore(): Promise<void> {
@@ -262,6 +342,8 @@ class Connection {
       if (!this.reader) await this.open();
       const reader = this.reader!;
       const { value, done } = await reader.read();
+      if (this.silence) throw this.silence;
+      this.idle?.touch();
       if (done) {
         this.parser.push(this.decoder.decode());
         this.parser.end();
@@ -277,7 +359,8 @@ class Connection {
         this.failure = { error };
         this.release();
       } else {
-        this.dropped(error);
+        // Whatever cancelling a silent response made the fetch or the read throw, the silence is why.
+        this.dropped(this.silence ?? error);
       }
     }
   }
@@ -294,7 +377,11 @@ class Connection {
         this.streamId === undefined
           ? "before the server said which stream it was"
           : `after ${retries} reconnection${retries === 1 ? "" : "s"}`;
-      this.failure = { error: new TransportError(`The connection was lost ${why}`, { cause: error }) };
+      const silence =
+        error instanceof IdleTimeoutError ? `: the server sent nothing for ${error.idleMs} ms` : "";
+      this.failure = {
+        error: new TransportError(`The connection was lost ${why}${silence}`, { cause: error }),
+      };
     }
   }
 
@@ -302,6 +389,7 @@ class Connection {
     let response: Response;
     if (!this.opened) {
       this.opened = true;
+      const signal = this.begin();
       if (this.input instanceof Response) {
         response = this.input;
         this.url = response.url || undefined;
@@ -310,11 +398,11 @@ class Connection {
         this.url = first.url;
         this.init = first.init;
         try {
-          response = await this.fetch(first.url, { ...first.init, signal: this.controller.signal });
+          response = await this.fetch(first.url, { ...first.init, signal });
         } catch (error) {
           // Without a response there is no stream id to come back for; sending the request again
           // could start a second generation, so this is final.
-          throw new TransportError("The request failed", { cause: error, retryable: false });
+          throw new TransportError("The request failed", { cause: this.silence ?? error, retryable: false });
         }
       }
       await this.accept(response, false);
@@ -339,7 +427,7 @@ class Connection {
     headers.set("last-event-id", lastEventId);
     headers.set(STREAM_ID_HEADER, id);
     headers.set("accept", "text/event-stream");
-    const init: RequestInit = { method: "GET", headers, signal: this.controller.signal };
+    const init: RequestInit = { method: "GET", headers, signal: this.begin() };
     const credentials = this.options.init?.credentials ?? this.init.credentials;
     if (credentials !== undefined) init.credentials = credentials;
     response = await this.fetch(url, init);
@@ -363,6 +451,7 @@ class Connection {
 
   /** Checks a response and starts reading it. */
   private async accept(response: Response, resumed: boolean): Promise<void> {
+    this.idle?.touch();
     if (!response.ok) {
       const body = await readStart(response, ERROR_BODY_BYTES);
       const reason = reasonOf(body, response.headers.get("content-type") ?? "");
@@ -547,6 +636,7 @@ export function readObjectStream<S>(
     init: _init,
     reconnect: _reconnect,
     maxEventChars: _maxEventChars,
+    idleTimeoutMs: _idleTimeoutMs,
     signal,
     ...streamOptions
   } = options;

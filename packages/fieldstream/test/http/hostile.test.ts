@@ -5,8 +5,17 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { readObjectStream, TransportError } from "../../src/http/index.js";
-import { Plan } from "./helpers/streams.js";
+import {
+  MemoryStore,
+  readObjectStream,
+  resumeResponse,
+  TransportError,
+  toResponse,
+} from "../../src/http/index.js";
+import { IdleTimeoutError, streamObject } from "../../src/index.js";
+import { stalling } from "../helpers/sources.js";
+import { serve } from "./helpers/node-server.js";
+import { expected, Plan, secondAttempt } from "./helpers/streams.js";
 
 /** A raw node:http server on loopback, for wire behaviour that `toResponse` would never produce. */
 async function rawServer(
@@ -130,4 +139,121 @@ describe("a server that asks for `retry: 0` and drops every connection", () => {
   it("lets the server's retry lengthen the pause", async () => {
     expect(await requestsWithin(1000, { delayMs: 0 }, 800)).toBeLessThanOrEqual(2);
   });
+});
+
+describe("a server that goes silent", () => {
+  /** The answer in 3-character deltas every 2 ms, with a pause of `pauseMs` halfway. */
+  const pausing = (pauseMs: number) =>
+    streamObject({
+      schema: Plan,
+      source: (async function* () {
+        for (let i = 0; i < secondAttempt.length; i += 3) {
+          const pause = i === 60 ? pauseMs : 2;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          yield secondAttempt.slice(i, i + 3);
+        }
+      })(),
+    });
+
+  it("cancels a response that stops sending keep-alives, and resumes the stream", async () => {
+    const store = new MemoryStore();
+    // The first response's bytes stop reaching the client (a stalled proxy) while the stream goes on.
+    const http = await serve(
+      (request) =>
+        request.method === "GET"
+          ? resumeResponse(request, { store, keepAliveMs: 20 })
+          : toResponse(pausing(0), { store, coalesceMs: 0, keepAliveMs: 20 }),
+      { stallAfter: (request) => (request.method === "POST" ? 200 : undefined) },
+    );
+    try {
+      const client = readObjectStream(`${http.url}/plan`, {
+        schema: Plan,
+        init: { method: "POST" },
+        idleTimeoutMs: 150,
+        reconnect: { delayMs: 0 },
+      });
+      expect(await client.final).toEqual(expected);
+      expect(client.rawText).toBe(secondAttempt);
+      expect(client.reconnects).toBe(1);
+      // The stalled response was cancelled, not left open beside the new one.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(http.disconnects).toBe(1);
+    } finally {
+      await http.close();
+    }
+  }, 10_000);
+
+  it("keeps a quiet stream open while keep-alive comments arrive", async () => {
+    const http = await serve(() =>
+      toResponse(pausing(400), { store: new MemoryStore(), coalesceMs: 0, keepAliveMs: 20 }),
+    );
+    try {
+      const client = readObjectStream(`${http.url}/plan`, { schema: Plan, idleTimeoutMs: 150 });
+      expect(await client.final).toEqual(expected);
+      expect(client.reconnects).toBe(0);
+    } finally {
+      await http.close();
+    }
+  }, 10_000);
+
+  it("waits as long as it takes with idleTimeoutMs: 0", async () => {
+    const http = await serve(() =>
+      toResponse(pausing(300), { store: new MemoryStore(), coalesceMs: 0, keepAliveMs: 0 }),
+    );
+    try {
+      const client = readObjectStream(`${http.url}/plan`, { schema: Plan, idleTimeoutMs: 0 });
+      expect(await client.final).toEqual(expected);
+      expect(client.reconnects).toBe(0);
+    } finally {
+      await http.close();
+    }
+  }, 10_000);
+
+  it("fails with the IdleTimeoutError as the cause once reconnections bring nothing", async () => {
+    const store = new MemoryStore();
+    const source = stalling(['{"title": "st', "ill going"]);
+    const http = await serve((request) =>
+      request.method === "GET"
+        ? resumeResponse(request, { store, keepAliveMs: 0 })
+        : toResponse(streamObject({ schema: Plan, source }), { store, coalesceMs: 0, keepAliveMs: 0 }),
+    );
+    try {
+      const client = readObjectStream(`${http.url}/plan`, {
+        schema: Plan,
+        init: { method: "POST" },
+        idleTimeoutMs: 100,
+        reconnect: { delayMs: 0, retries: 2 },
+      });
+      const error = await client.final.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error).toMatchObject({
+        message: "The connection was lost after 2 reconnections: the server sent nothing for 100 ms",
+        retryable: true,
+      });
+      expect((error as Error).cause).toBeInstanceOf(IdleTimeoutError);
+      expect((error as Error).cause).toMatchObject({ idleMs: 100 });
+      expect(client.rawText).toBe('{"title": "still going');
+      expect(http.requests).toBe(3);
+    } finally {
+      await http.close();
+    }
+  }, 10_000);
+
+  it("gives up on a first request the server never answers", async () => {
+    const server = await rawServer(() => {
+      // Never writes a status line.
+    });
+    try {
+      const client = readObjectStream(`${server.url}/plan`, { schema: Plan, idleTimeoutMs: 100 });
+      const error = await client.final.catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: "TransportError",
+        message: "The request failed",
+        retryable: false,
+      });
+      expect((error as Error).cause).toBeInstanceOf(IdleTimeoutError);
+    } finally {
+      await server.close();
+    }
+  }, 10_000);
 });
