@@ -63,8 +63,9 @@ export interface ReadObjectStreamOptions<S> extends Omit<ObjectStreamOptions<S>,
   /**
    * How long a response may send nothing at all (no event, no keep-alive comment) before it is taken
    * for a dead connection: it is cancelled and the stream resumed like after any drop. When the
-   * reconnections are spent, the TransportError's `cause` is the IdleTimeoutError. Default 45 s (three
-   * of `toResponse`'s 15 s keep-alive intervals); 0: wait for ever.
+   * reconnections are spent, the TransportError's `cause` is the IdleTimeoutError. Keep it above twice
+   * the server's `keepAliveMs`: a comment goes out only after a whole interval without writing, so the
+   * gaps reach almost two. Default 45 s (three of `toResponse`'s 15 s intervals); 0: wait for ever.
    */
   readonly idleTimeoutMs?: number;
 }
