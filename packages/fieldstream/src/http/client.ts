@@ -1,7 +1,7 @@
 // The client half: reads a `toResponse` event stream into an ObjectStream (parsing happens here, once,
 // incrementally) and survives dropped connections by resuming from the exact character it had.
 
-import { isRetryableStatus, TransportError } from "../errors/index.js";
+import { IdleTimeoutError, isRetryableStatus, TransportError } from "../errors/index.js";
 import {
   type Driver,
   ObjectStream,
@@ -9,10 +9,10 @@ import {
   type ObjectStreamOptions,
   type Usage,
 } from "../stream/index.js";
-import { sleep } from "../util/index.js";
+import { backoffDelay, follow, sleep } from "../util/index.js";
 import { reviveError } from "./error-wire.js";
 import { formatPosition, parsePosition, STREAM_ID_HEADER } from "./protocol.js";
-import { type SseEvent, SseParser } from "./sse.js";
+import { type SseEvent, SseParser, type SseParserOptions } from "./sse.js";
 
 /** How the client reaches the server: `fetch` by default. Called with a URL string and a full init. */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -30,8 +30,9 @@ export interface ReconnectOptions {
   /** Reconnections in a row that bring nothing new before giving up. Default 3; 0: never reconnect. */
   readonly retries?: number;
   /**
-   * Pause before the first reconnection; it doubles for each one in a row that brings nothing new,
-   * up to 10 s. Default: the server's `retry` field, else 500 ms.
+   * Pause before the first reconnection (jittered between half and all of it); it doubles for each
+   * one in a row that brings nothing new, up to 10 s. The server's `retry` field may lengthen the
+   * pause, never shorten it. Default 500 ms.
    */
   readonly delayMs?: number;
   /**
@@ -52,6 +53,19 @@ export interface ReadObjectStreamOptions<S> extends Omit<ObjectStreamOptions<S>,
   /** Aborts the request, any reconnection, and the stream. */
   readonly signal?: AbortSignal;
   readonly reconnect?: ReconnectOptions;
+  /**
+   * The longest SSE event (or line) accepted, in characters; a longer one fails the stream with a
+   * TransportError instead of being held whole. Default 4 Mi, far above `toResponse`'s events.
+   */
+  readonly maxEventChars?: number;
+  /**
+   * How long a response may send nothing at all (no event, no keep-alive comment) before it is taken
+   * for a dead connection: it is cancelled and the stream resumed like after any drop. When the
+   * reconnections are spent, the TransportError's `cause` is the IdleTimeoutError. Keep it above twice
+   * the server's `keepAliveMs`: a comment goes out only after a whole interval without writing, so the
+   * gaps reach almost two. Default 45 s (three of `toResponse`'s 15 s intervals); 0: wait for ever.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** What the connection hands to the stream, in order, each exactly once. */
@@ -62,6 +76,10 @@ type ClientEvent =
   | { readonly type: "error"; readonly error: Error }
   | { readonly type: "done" };
 
+const DEFAULT_DELAY_MS = 500;
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+/** The longest delay timers take; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_DELAY_MS = 10_000;
 
 /** How much of a refusal's body is read: enough for any error message, never a whole error page. */
@@ -162,6 +180,47 @@ async function firstRequest(
 }
 
 /**
+ * Calls `onIdle` once nothing was `touch`ed for `ms`. One timer per quiet spell, re-armed for what
+ * remains when it finds a newer touch, so a busy stream costs a clock read per chunk, not a timer.
+ */
+class IdleWatch {
+  private last = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(
+    readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  start(): void {
+    this.stop();
+    this.last = performance.now();
+    this.arm(this.ms);
+  }
+
+  touch(): void {
+    this.last = performance.now();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(delay: number): void {
+    this.timer = setTimeout(() => {
+      const quiet = performance.now() - this.last;
+      if (quiet < this.ms) {
+        this.arm(this.ms - quiet);
+        return;
+      }
+      this.timer = undefined;
+      this.onIdle();
+    }, delay);
+  }
+}
+
+/**
  * One logical event stream over as many HTTP responses as it takes. Keeps the position (attempt and
  * characters of its text) of what it handed out, and after a drop asks for what follows exactly that,
  * dropping anything the server repeats and reconnecting again on a gap.
@@ -179,9 +238,16 @@ class Connection {
   private reading: Promise<void> | undefined = undefined;
   private failure: { error: unknown } | undefined = undefined;
   private readonly controller = new AbortController();
+  /** The request under way: aborting it gives up this one response, not the stream. */
+  private request: AbortController | undefined = undefined;
+  private releaseRequest: () => void = () => {};
+  /** Why the response under way was given up for its silence, once it was. */
+  private silence: IdleTimeoutError | undefined = undefined;
+  private readonly idle: IdleWatch | undefined;
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
   private decoder = new TextDecoder();
-  private parser = new SseParser((event) => this.handle(event));
+  private readonly parserOptions: SseParserOptions;
+  private parser: SseParser;
   private opened = false;
   private url: string | undefined = undefined;
   private init: RequestInit = {};
@@ -195,11 +261,10 @@ class Connection {
     private readonly options: ReadObjectStreamOptions<unknown>,
   ) {
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
-    for (const signal of [options.signal, options.init?.signal]) {
-      if (!signal) continue;
-      if (signal.aborted) this.close(signal.reason);
-      else signal.addEventListener("abort", () => this.close(signal.reason), { once: true });
-    }
+    this.parserOptions = options.maxEventChars === undefined ? {} : { maxEventChars: options.maxEventChars };
+    this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idle = idleMs > 0 && idleMs <= MAX_TIMER_MS ? new IdleWatch(idleMs, () => this.silent()) : undefined;
   }
 
   get signal(): AbortSignal {
@@ -245,9 +310,30 @@ class Connection {
   }
 
   private release(): void {
+    this.idle?.stop();
+    this.releaseRequest();
     const reader = this.reader;
     this.reader = undefined;
     reader?.cancel().catch(() => {});
+  }
+
+  /** A new request (or the given response) begins: it gets its own abort, and its own silence watch. */
+  private begin(): AbortSignal {
+    this.release();
+    this.silence = undefined;
+    const request = new AbortController();
+    this.request = request;
+    this.releaseRequest = follow(request, this.controller.signal);
+    this.idle?.start();
+    return request.signal;
+  }
+
+  /** Nothing arrived for too long: the response is cancelled, and its read fails with the silence. */
+  private silent(): void {
+    const silence = new IdleTimeoutError(this.idle!.ms, "The server");
+    this.silence = silence;
+    this.request?.abort(silence);
+    this.release();
   }
 
   private async readMore(): Promise<void> {
@@ -255,6 +341,8 @@ class Connection {
       if (!this.reader) await this.open();
       const reader = this.reader!;
       const { value, done } = await reader.read();
+      if (this.silence) throw this.silence;
+      this.idle?.touch();
       if (done) {
         this.parser.push(this.decoder.decode());
         this.parser.end();
@@ -270,7 +358,8 @@ class Connection {
         this.failure = { error };
         this.release();
       } else {
-        this.dropped(error);
+        // Whatever cancelling a silent response made the fetch or the read throw, the silence is why.
+        this.dropped(this.silence ?? error);
       }
     }
   }
@@ -287,7 +376,11 @@ class Connection {
         this.streamId === undefined
           ? "before the server said which stream it was"
           : `after ${retries} reconnection${retries === 1 ? "" : "s"}`;
-      this.failure = { error: new TransportError(`The connection was lost ${why}`, { cause: error }) };
+      const silence =
+        error instanceof IdleTimeoutError ? `: the server sent nothing for ${error.idleMs} ms` : "";
+      this.failure = {
+        error: new TransportError(`The connection was lost ${why}${silence}`, { cause: error }),
+      };
     }
   }
 
@@ -295,6 +388,7 @@ class Connection {
     let response: Response;
     if (!this.opened) {
       this.opened = true;
+      const signal = this.begin();
       if (this.input instanceof Response) {
         response = this.input;
         this.url = response.url || undefined;
@@ -303,19 +397,24 @@ class Connection {
         this.url = first.url;
         this.init = first.init;
         try {
-          response = await this.fetch(first.url, { ...first.init, signal: this.controller.signal });
+          response = await this.fetch(first.url, { ...first.init, signal });
         } catch (error) {
           // Without a response there is no stream id to come back for; sending the request again
           // could start a second generation, so this is final.
-          throw new TransportError("The request failed", { cause: error, retryable: false });
+          throw new TransportError("The request failed", { cause: this.silence ?? error, retryable: false });
         }
       }
       await this.accept(response, false);
       return;
     }
     this.reconnects++;
-    const delay = this.options.reconnect?.delayMs ?? this.parser.retry ?? 500;
-    const wait = Math.min(MAX_DELAY_MS, delay * 2 ** Math.max(0, this.failures - 1));
+    // The caller's delay is the floor: a server that says `retry: 0` and drops every connection after
+    // a little text (so the retries are never spent) must not get a reconnection storm.
+    const wait = backoffDelay(
+      this.failures,
+      { baseMs: this.options.reconnect?.delayMs ?? DEFAULT_DELAY_MS, maxMs: MAX_DELAY_MS },
+      this.parser.retry,
+    );
     if (wait > 0) await sleep(wait, this.controller.signal);
     const id = this.streamId!;
     const lastEventId = formatPosition(this.attempt, this.length);
@@ -327,7 +426,7 @@ class Connection {
     headers.set("last-event-id", lastEventId);
     headers.set(STREAM_ID_HEADER, id);
     headers.set("accept", "text/event-stream");
-    const init: RequestInit = { method: "GET", headers, signal: this.controller.signal };
+    const init: RequestInit = { method: "GET", headers, signal: this.begin() };
     const credentials = this.options.init?.credentials ?? this.init.credentials;
     if (credentials !== undefined) init.credentials = credentials;
     response = await this.fetch(url, init);
@@ -351,6 +450,7 @@ class Connection {
 
   /** Checks a response and starts reading it. */
   private async accept(response: Response, resumed: boolean): Promise<void> {
+    this.idle?.touch();
     if (!response.ok) {
       const body = await readStart(response, ERROR_BODY_BYTES);
       const reason = reasonOf(body, response.headers.get("content-type") ?? "");
@@ -375,7 +475,7 @@ class Connection {
     this.streamId ??= response.headers.get(STREAM_ID_HEADER) ?? undefined;
     this.decoder = new TextDecoder();
     const retry = this.parser.retry;
-    this.parser = new SseParser((event) => this.handle(event));
+    this.parser = new SseParser((event) => this.handle(event), this.parserOptions);
     this.parser.retry = retry;
     this.reader = response.body.getReader();
   }
@@ -530,21 +630,34 @@ export function readObjectStream<S>(
   input: Response | Request | string | URL,
   options: ReadObjectStreamOptions<S>,
 ): RemoteObjectStreamOf<S> {
-  const { fetch: _fetch, init: _init, reconnect: _reconnect, signal, ...streamOptions } = options;
+  const {
+    fetch: _fetch,
+    init: _init,
+    reconnect: _reconnect,
+    maxEventChars: _maxEventChars,
+    idleTimeoutMs: _idleTimeoutMs,
+    signal,
+    ...streamOptions
+  } = options;
+  // The caller's signals may outlive many streams: this stream listens to them through a controller
+  // of its own, and lets go of them as soon as it is over, however it ends.
+  const aborted = new AbortController();
+  const release = follow(aborted, signal, options.init?.signal ?? undefined);
   const connection = new Connection(input, options as ReadObjectStreamOptions<unknown>);
   const stream = new ObjectStream<unknown, unknown, unknown>(
-    { ...streamOptions, ...(signal !== undefined ? { signal } : {}) },
+    { ...streamOptions, signal: aborted.signal },
     remoteDriver(connection),
   );
   Object.defineProperties(stream, {
     streamId: { get: () => connection.streamId, enumerable: true },
     reconnects: { get: () => connection.reconnects, enumerable: true },
   });
+  // The stream's own signal aborts on any failure, the caller's abort included (passed on above).
   const stop = () => connection.close(stream.signal.reason);
   stream.signal.addEventListener("abort", stop, { once: true });
-  stream.final.then(
-    () => connection.close(),
-    () => {},
-  );
+  stream.final.then(() => {
+    release();
+    connection.close();
+  }, release);
   return stream.start() as unknown as RemoteObjectStreamOf<S>;
 }

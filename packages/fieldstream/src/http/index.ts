@@ -1,7 +1,7 @@
 // fieldstream/http: streams an ObjectStream from a server to a browser (or any fetch client) as
 // resumable Server-Sent Events. Web-standard only, so it runs on Node, Bun, Deno, edge and browsers.
 
-export { TransportError } from "../errors/index.js";
+export { IdleTimeoutError, TransportError } from "../errors/index.js";
 export {
   type Fetch,
   type ReadObjectStreamOptions,
@@ -30,5 +30,5 @@ export {
   type ToResponseOptions,
   toResponse,
 } from "./server.js";
-export { type SseEvent, SseParser } from "./sse.js";
+export { type SseEvent, SseParser, type SseParserOptions } from "./sse.js";
 export type { ReadOptions, ResumeStore } from "./store.js";

@@ -3,7 +3,16 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dataLines, frameEvent, isRawSafe, isWellFormed, type SseEvent, SseParser } from "./sse.js";
+import { TransportError } from "../errors/index.js";
+import {
+  DEFAULT_MAX_EVENT_CHARS,
+  dataLines,
+  frameEvent,
+  isRawSafe,
+  isWellFormed,
+  type SseEvent,
+  SseParser,
+} from "./sse.js";
 
 function parse(chunks: readonly string[]): { events: SseEvent[]; parser: SseParser } {
   const events: SseEvent[] = [];
@@ -63,6 +72,46 @@ describe("SseParser", () => {
     expect(events).toEqual([{ type: "done", data: "{}", id: undefined, lastEventId: "" }]);
     expect(parser.retry).toBe(1500);
     expect(parse(["\uFEFF\uFEFFdata:a\n\n"]).events).toEqual([]); // the second BOM starts a field name
+  });
+
+  it("refuses a line longer than the limit, however it is chunked, before holding it", () => {
+    const events: SseEvent[] = [];
+    const parser = new SseParser((event) => events.push(event), { maxEventChars: 100 });
+    parser.push("data:");
+    for (let i = 0; i < 9; i++) parser.push("x".repeat(10));
+    expect(() => parser.push("x".repeat(10))).toThrow(
+      new TransportError("The event stream sent an event longer than 100 characters (maxEventChars)", {
+        retryable: false,
+      }),
+    );
+    expect(() => new SseParser(() => {}, { maxEventChars: 100 }).push(`: ${"x".repeat(200)}\n`)).toThrow(
+      TransportError,
+    );
+  });
+
+  it("counts every data line of an event against the limit, and starts again at each event", () => {
+    const events: SseEvent[] = [];
+    const parser = new SseParser((event) => events.push(event), { maxEventChars: 100 });
+    const line = `data:${"y".repeat(40)}\n`;
+    for (let i = 0; i < 10; i++) parser.push(`${line}${line}\n`);
+    expect(events).toHaveLength(10);
+    let error: unknown;
+    try {
+      parser.push(`${line}${line}${line}\n`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "TransportError", retryable: false });
+    expect(events).toHaveLength(10);
+  });
+
+  it("holds events of a few megabytes by default", () => {
+    const events: SseEvent[] = [];
+    const parser = new SseParser((event) => events.push(event));
+    const big = "z".repeat(DEFAULT_MAX_EVENT_CHARS - 10);
+    parser.push(`data:${big}\n\n`);
+    expect(events[0]?.data).toBe(big);
+    expect(() => parser.push(`data:${big}${"z".repeat(20)}`)).toThrow(TransportError);
   });
 
   it("drops an event cut off by the end of the stream", () => {

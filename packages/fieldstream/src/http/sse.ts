@@ -1,6 +1,8 @@
 // Server-Sent Events framing, both ways: a writer that frames any text losslessly and compactly, and
 // an incremental reader that follows the WHATWG parsing rules, so no EventSource is ever needed.
 
+import { TransportError } from "../errors/index.js";
+
 /** One dispatched event, as the WHATWG algorithm defines it. */
 export interface SseEvent {
   /** The `event` field, `"message"` when absent. */
@@ -11,6 +13,21 @@ export interface SseEvent {
   readonly id: string | undefined;
   /** The last event ID in force when the event was dispatched (it persists across events). */
   readonly lastEventId: string;
+}
+
+/**
+ * The longest event a reader holds by default, in characters of its lines: far above what `toResponse`
+ * sends (16 Ki characters of text per event by default, at most 6 characters each once escaped), and
+ * small enough that a server sending one endless line cannot take the reader's memory with it.
+ */
+export const DEFAULT_MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
+export interface SseParserOptions {
+  /**
+   * The most characters one event may hold (its data lines, and the line being read); past it `push`
+   * throws a non-retryable TransportError. Default `DEFAULT_MAX_EVENT_CHARS` (4 Mi); `Infinity` for none.
+   */
+  readonly maxEventChars?: number;
 }
 
 const LF = 10;
@@ -59,6 +76,7 @@ export function isRawSafe(text: string): boolean {
  * Incremental SSE reader: push decoded text in any chunking, get each event once its blank line
  * arrives. Handles `\r\n`, `\r` and `\n` line ends (also split across chunks), comments, fields
  * without a colon, multi-line data, `id` (ignored when it holds NUL), `retry`, and a leading BOM.
+ * What it holds is bounded by `maxEventChars`: an event or line longer than that is refused.
  */
 export class SseParser {
   /** The last event ID, persisting across events as in EventSource. */
@@ -66,6 +84,10 @@ export class SseParser {
   /** The last valid `retry` field, in milliseconds. */
   retry: number | undefined = undefined;
   private readonly partial: string[] = [];
+  /** Characters in `partial`, and in the data lines of the event being read: what the limit bounds. */
+  private partialLength = 0;
+  private dataLength = 0;
+  private readonly maxEventChars: number;
   private afterCR = false;
   private started = false;
   private data: string[] = [];
@@ -73,7 +95,12 @@ export class SseParser {
   private type = "";
   private id: string | undefined = undefined;
 
-  constructor(private readonly onEvent: (event: SseEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: SseEvent) => void,
+    options: SseParserOptions = {},
+  ) {
+    this.maxEventChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS;
+  }
 
   /** Feeds decoded text. Events complete in it are dispatched before this returns. */
   push(chunk: string): void {
@@ -96,8 +123,11 @@ export class SseParser {
       if (nextCR < 0) end = nextLF;
       else if (nextLF < 0) end = nextCR;
       else end = Math.min(nextLF, nextCR);
+      // Checked before anything is kept or joined, so an over-long line never grows past one chunk.
+      this.check(this.partialLength + (end < 0 ? n : end) - start);
       if (end < 0) {
         this.partial.push(start === 0 ? chunk : chunk.slice(start));
+        this.partialLength += n - start;
         return;
       }
       let line = chunk.slice(start, end);
@@ -105,6 +135,7 @@ export class SseParser {
         this.partial.push(line);
         line = this.partial.join("");
         this.partial.length = 0;
+        this.partialLength = 0;
       }
       start = end + 1;
       if (chunk.charCodeAt(end) === CR) {
@@ -118,7 +149,19 @@ export class SseParser {
   /** The stream ended: an event without its closing blank line is dropped, as the standard says. */
   end(): void {
     this.partial.length = 0;
+    this.partialLength = 0;
     this.resetEvent();
+  }
+
+  /** Refuses an event that would hold more than the limit with the line being read. */
+  private check(lineLength: number): void {
+    if (this.dataLength + lineLength <= this.maxEventChars) return;
+    // Let go of what was held: the caller gives the stream up, and the memory should go with it.
+    this.end();
+    throw new TransportError(
+      `The event stream sent an event longer than ${this.maxEventChars} characters (maxEventChars)`,
+      { retryable: false },
+    );
   }
 
   private line(line: string): void {
@@ -140,6 +183,7 @@ export class SseParser {
     switch (field) {
       case "data":
         this.data.push(value);
+        this.dataLength += value.length;
         this.hasData = true;
         break;
       case "event":
@@ -176,6 +220,7 @@ export class SseParser {
 
   private resetEvent(): void {
     this.data = [];
+    this.dataLength = 0;
     this.hasData = false;
     this.type = "";
     this.id = undefined;

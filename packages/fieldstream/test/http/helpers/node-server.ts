@@ -1,5 +1,5 @@
 // A node:http server on loopback that answers with web Request/Response handlers, as a Node app would
-// with an adapter, plus a fault: cut a response's connection after a given number of body bytes.
+// with an adapter, plus faults: cut a response's connection, or stall it, after a given number of body bytes.
 
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -13,6 +13,11 @@ export interface ServeOptions {
    * let it finish. The cut lands wherever the count says, inside an event or a character alike.
    */
   readonly cutAfter?: (request: Request, index: number) => number | undefined;
+  /**
+   * Body bytes after which the n-th response passes nothing more on (keep-alive comments included)
+   * while its connection stays open, as a stalled proxy would; it ends when the client goes away.
+   */
+  readonly stallAfter?: (request: Request, index: number) => number | undefined;
 }
 
 export interface TestServer {
@@ -46,6 +51,7 @@ export async function writeResponse(
   response: Response,
   res: ServerResponse,
   cutAfter?: number,
+  stallAfter?: number,
 ): Promise<"done" | "cut" | "gone"> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
@@ -73,12 +79,16 @@ export async function writeResponse(
         res.socket?.destroy();
         return "cut";
       }
+      if (stallAfter !== undefined && sent >= stallAfter) {
+        if (!gone) await once(res, "close");
+        return "gone";
+      }
       const { value, done } = await reader.read();
       if (done) break;
       if (gone) return "gone";
       let chunk = value;
-      if (cutAfter !== undefined && sent + chunk.length > cutAfter)
-        chunk = chunk.subarray(0, cutAfter - sent);
+      const limit = Math.min(cutAfter ?? Number.POSITIVE_INFINITY, stallAfter ?? Number.POSITIVE_INFINITY);
+      if (sent + chunk.length > limit) chunk = chunk.subarray(0, limit - sent);
       sent += chunk.length;
       if (chunk.length > 0 && !res.write(chunk)) await once(res, "drain");
       if (cutAfter !== undefined && sent >= cutAfter) {
@@ -104,7 +114,12 @@ export async function serve(handler: Handler, options: ServeOptions = {}): Promi
       try {
         const request = await toRequest(req, origin);
         const response = await handler(request);
-        const outcome = await writeResponse(response, res, options.cutAfter?.(request, index));
+        const outcome = await writeResponse(
+          response,
+          res,
+          options.cutAfter?.(request, index),
+          options.stallAfter?.(request, index),
+        );
         if (outcome === "gone") disconnects++;
       } catch (error) {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
