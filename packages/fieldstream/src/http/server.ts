@@ -2,6 +2,7 @@
 // client that comes back (to this instance or another sharing the store) from exactly where it was.
 
 import type { ObjectStream, StreamEvent } from "../stream/index.js";
+import { onAbort } from "../util/index.js";
 import { serializeError } from "./error-wire.js";
 import { MemoryStore } from "./memory-store.js";
 import {
@@ -339,11 +340,9 @@ export function toResponse<P, O, E>(
 ): Response {
   const id = options.id ?? crypto.randomUUID();
   if (!STREAM_ID.test(id)) throw new TypeError(`fieldstream: invalid stream id ${JSON.stringify(id)}`);
-  const signal = options.signal;
-  if (signal) {
-    if (signal.aborted) stream.abort(signal.reason);
-    else signal.addEventListener("abort", () => stream.abort(signal.reason), { once: true });
-  }
+  const release = onAbort(options.signal, (reason) => stream.abort(reason));
+  // Once the stream is over the signal has nothing left to stop; a shared one keeps no listener.
+  stream.final.then(release, release);
   const producer = new Producer(
     stream as ObjectStream<unknown, unknown, unknown>,
     id,

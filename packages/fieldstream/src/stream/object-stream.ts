@@ -9,7 +9,7 @@ import { type FieldValidationError, ValidationError } from "../errors/index.js";
 import { createPartialParser, type PartialParser, type PathSegment } from "../json/index.js";
 import type { DeepPartial, ElementOf, InputOf, JsonSchema, OutputOf } from "../schema/internal.js";
 import { describeSchema, FieldChecker, Shaper } from "../schema/internal.js";
-import { FollowerLog } from "../util/index.js";
+import { FollowerLog, onAbort } from "../util/index.js";
 import type {
   AttemptOutcome,
   Driver,
@@ -76,6 +76,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private finished: { reason: FinishReason; raw?: string } | undefined = undefined;
   private reasoningParts: string[] = [];
   private started = false;
+  private release: () => void = () => {};
   private settle!: { resolve(value: Output): void; reject(error: unknown): void };
 
   /** Built unstarted: `start()` runs the driver. */
@@ -95,11 +96,8 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   start(): this {
     if (this.started) return this;
     this.started = true;
-    const signal = this.options.signal;
-    if (signal) {
-      if (signal.aborted) this.abort(signal.reason);
-      else signal.addEventListener("abort", () => this.abort(signal.reason), { once: true });
-    }
+    // Released when the stream ends, so a signal shared by many streams does not collect listeners.
+    this.release = onAbort(this.options.signal, (reason) => this.abort(reason));
     if (this.state !== "streaming") return this;
     this.driver(this.writer()).then(
       () => this.fail(new Error("fieldstream: the stream's driver ended without a result")),
@@ -437,6 +435,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private succeed(value: Output): void {
     if (this.state !== "streaming") return;
     this.state = "done";
+    this.release();
     this.log.push({ type: "done", value });
     this.settle.resolve(value);
     this.wake();
@@ -445,6 +444,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
   private fail(error: unknown): void {
     if (this.state !== "streaming") return;
     this.state = "failed";
+    this.release();
     this.log.push({ type: "error", error });
     this.failure = error;
     if (!this.controller.signal.aborted) this.controller.abort(error);

@@ -4,5 +4,5 @@
 export { type BackoffOptions, backoffDelay } from "./backoff.js";
 export { FollowerLog } from "./follower-log.js";
 export { formatPath, type PathSegment } from "./path.js";
-export { follow } from "./signals.js";
+export { follow, onAbort } from "./signals.js";
 export { sleep } from "./sleep.js";

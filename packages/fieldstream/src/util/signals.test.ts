@@ -1,23 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { countedSignal } from "../../test/helpers/signals.js";
 import { follow } from "./signals.js";
-
-/** How many abort listeners a signal holds, counted through its add/remove calls. */
-function counted(): { signal: AbortSignal; controller: AbortController; listeners: () => number } {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  let count = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    count++;
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    count--;
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  return { signal, controller, listeners: () => count };
-}
 
 describe("follow", () => {
   it("aborts with the first source's reason", () => {
@@ -37,7 +20,7 @@ describe("follow", () => {
   });
 
   it("leaves no listener on a long-lived signal once each follower is done", () => {
-    const shared = counted();
+    const shared = countedSignal();
     for (let i = 0; i < 1000; i++) {
       const target = new AbortController();
       const release = follow(target, shared.signal);

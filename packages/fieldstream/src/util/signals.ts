@@ -28,3 +28,18 @@ export function follow(controller: AbortController, ...signals: (AbortSignal | u
   controller.signal.addEventListener("abort", release, { once: true });
   return release;
 }
+
+/**
+ * Calls `fn` with the reason when `signal` aborts (at once if it has). Returns the function that
+ * removes the listener, for when the listener's owner is done before the signal is.
+ */
+export function onAbort(signal: AbortSignal | undefined, fn: (reason: unknown) => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    fn(signal.reason);
+    return () => {};
+  }
+  const listener = () => fn(signal.reason);
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}

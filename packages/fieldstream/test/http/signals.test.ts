@@ -4,26 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore, readObjectStream, toResponse } from "../../src/http/index.js";
 import { streamObject } from "../../src/index.js";
+import { countedSignal } from "../helpers/signals.js";
 import { serve, type TestServer } from "./helpers/node-server.js";
 import { Plan } from "./helpers/streams.js";
-
-/** A signal whose abort listeners are counted through its add/remove calls. */
-function counted(): { signal: AbortSignal; controller: AbortController; listeners: () => number } {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  let count = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    count++;
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    count--;
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  return { signal, controller, listeners: () => count };
-}
 
 describe("a signal shared by many streams", () => {
   let server: TestServer;
@@ -42,7 +25,7 @@ describe("a signal shared by many streams", () => {
   });
 
   it("holds no listener once 1,000 streams are over, done, failed or aborted", async () => {
-    const shared = counted();
+    const shared = countedSignal();
     const outcomes = { done: 0, failed: 0, aborted: 0 };
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(
@@ -71,12 +54,34 @@ describe("a signal shared by many streams", () => {
   });
 
   it("still aborts every stream under way, and then holds nothing", async () => {
-    const shared = counted();
+    const shared = countedSignal();
     const clients = Array.from({ length: 20 }, () =>
       readObjectStream(`${server.url}/ok`, { schema: Plan, signal: shared.signal }),
     );
     shared.controller.abort(new Error("stop all"));
     for (const client of clients) await expect(client.final).rejects.toThrow("stop all");
     expect(shared.listeners()).toBe(0);
+  });
+
+  it("is let go of by streamObject and toResponse too, once their streams end", async () => {
+    const shared = countedSignal();
+    for (let i = 0; i < 500; i++) {
+      const stream = streamObject({
+        schema: Plan,
+        source: ['{"title": "x", "steps": []}'],
+        signal: shared.signal,
+      });
+      await stream.final;
+      const served = streamObject({ schema: Plan, source: ['{"title": 1}'] });
+      const response = toResponse(served, {
+        store: new MemoryStore(),
+        keepAliveMs: 0,
+        signal: shared.signal,
+      });
+      await served.final.catch(() => {});
+      await response.text();
+    }
+    expect(shared.listeners()).toBe(0);
+    expect(shared.signal.aborted).toBe(false);
   });
 });
