@@ -160,7 +160,7 @@ describe("anthropicEvents on recorded streams", () => {
     );
     expect(events).toEqual([
       { type: "text", index: 0, delta: '{"a":' },
-      { type: "error", message: "Overloaded", status: 529, body: error },
+      { type: "error", message: "Overloaded", status: 529, errorType: "overloaded_error", body: error },
       { type: "usage", usage: { inputTokens: 10, outputTokens: 1 } },
     ]);
   });

@@ -1,6 +1,7 @@
 // Reads an Anthropic Messages stream into provider-neutral events: text and tool-input deltas,
 // thinking, refusal, usage, and why the message stopped.
 
+import { anthropicErrorStatus } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 
 /** The fields of a Messages stream event this adapter reads; SDK events and raw JSON both fit. */
@@ -47,21 +48,6 @@ type Block =
 
 // Every block type whose input streams as `input_json_delta`.
 const TOOL_BLOCKS = new Set(["tool_use", "server_tool_use", "mcp_tool_use"]);
-
-// The HTTP statuses Anthropic documents for each error type, so in-stream errors are as retryable as
-// the same error would be as a response.
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
 
 /**
  * A Messages stream as `ProviderEvent`s.
@@ -149,11 +135,13 @@ export async function* anthropicEvents(
         if (event.delta?.stop_details?.explanation) explanation = event.delta.stop_details.explanation;
         break;
       case "error": {
-        const status = ERROR_STATUS[event.error?.type ?? ""];
+        const errorType = event.error?.type;
+        const status = anthropicErrorStatus(errorType);
         yield {
           type: "error",
-          message: event.error?.message || event.error?.type || "The provider reported an error",
+          message: event.error?.message || errorType || "The provider reported an error",
           ...(status !== undefined ? { status } : {}),
+          ...(errorType ? { errorType } : {}),
           body: event.error ?? event,
         };
         break;

@@ -1,6 +1,7 @@
 // Reads a Gemini `generateContentStream` into provider-neutral events: text and function-call
 // arguments (whole, or streamed as Gemini 3 path deltas), thoughts, usage, and why it stopped.
 
+import { googleErrorStatus } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 import { createPathDeltaEncoder, type PathDeltaEncoder, type PathDeltaValue } from "./json-path-deltas.js";
 
@@ -144,11 +145,13 @@ export async function* geminiEvents(
 
   for await (const chunk of chunks) {
     if (chunk.error) {
-      const status = typeof chunk.error.code === "number" ? chunk.error.code : undefined;
+      const status = googleErrorStatus(chunk.error);
+      const errorType = chunk.error.status;
       yield {
         type: "error",
-        message: chunk.error.message || chunk.error.status || "The provider reported an error",
+        message: chunk.error.message || errorType || "The provider reported an error",
         ...(status !== undefined ? { status } : {}),
+        ...(errorType ? { errorType } : {}),
         body: chunk.error,
       };
     }

@@ -248,8 +248,21 @@ describe("openaiChatEvents edge cases", () => {
     ]);
     expect(events).toEqual([
       { type: "text", index: 0, delta: '{"a":' },
-      { type: "error", message: "Upstream timed out", status: 502, body: error },
+      { type: "error", message: "Upstream timed out", status: 502, errorType: "upstream_error", body: error },
       { type: "finish", reason: "other", raw: "error" },
+    ]);
+  });
+
+  it("gives an error chunk with a word for a code the status that word stands for", async () => {
+    // Groq's documented shape for a tool call its model wrote wrong; no recording of one is available.
+    const error = {
+      message: "Failed to call a function",
+      type: "invalid_request_error",
+      code: "tool_use_failed",
+    };
+    const { events } = await run([{ error }]);
+    expect(events).toEqual([
+      { type: "error", message: error.message, status: 400, errorType: "invalid_request_error", body: error },
     ]);
   });
 

@@ -1,6 +1,7 @@
 // Reads an OpenAI Chat Completions stream (and the many servers that copy its wire format) into
 // provider-neutral events: content and tool-call argument deltas, reasoning, refusal, usage, finish.
 
+import { openaiErrorStatus, openaiErrorType } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 
 /** The fields of a `chat.completion.chunk` this adapter reads; SDK chunks and raw JSON both fit. */
@@ -12,7 +13,12 @@ export interface OpenAIChatChunkLike {
     readonly total_tokens?: number | null;
   } | null;
   /** Some servers report a failure inside the stream instead of with an HTTP status. */
-  readonly error?: { readonly message?: string; readonly code?: unknown; readonly type?: unknown } | null;
+  readonly error?: {
+    readonly message?: string;
+    readonly code?: unknown;
+    readonly type?: unknown;
+    readonly status?: unknown;
+  } | null;
 }
 
 export interface OpenAIChatChoiceLike {
@@ -151,7 +157,8 @@ function usageOf(usage: NonNullable<OpenAIChatChunkLike["usage"]>): Usage {
 }
 
 function errorEvent(error: NonNullable<OpenAIChatChunkLike["error"]>): ProviderEvent {
-  const status = typeof error.code === "number" ? error.code : undefined;
+  const status = openaiErrorStatus(error);
+  const errorType = openaiErrorType(error);
   return {
     type: "error",
     message:
@@ -159,6 +166,7 @@ function errorEvent(error: NonNullable<OpenAIChatChunkLike["error"]>): ProviderE
         ? error.message
         : "The provider reported an error",
     ...(status !== undefined ? { status } : {}),
+    ...(errorType !== undefined ? { errorType } : {}),
     body: error,
   };
 }

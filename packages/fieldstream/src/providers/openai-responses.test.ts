@@ -129,6 +129,9 @@ describe("openaiResponsesEvents on recorded streams", () => {
       {
         type: "error",
         message: expect.stringMatching(/^You exceeded your current quota/),
+        // OpenAI's error-code guide gives exceeded quota as a 429.
+        status: 429,
+        errorType: "insufficient_quota",
         body: expect.objectContaining({ code: "insufficient_quota" }),
       },
     ]);
@@ -141,6 +144,8 @@ describe("openaiResponsesEvents on recorded streams", () => {
       expect.objectContaining({
         type: "error",
         message: expect.stringMatching(/^You exceeded your current quota/),
+        status: 429,
+        errorType: "insufficient_quota",
       }),
     ]);
   });
@@ -192,7 +197,13 @@ describe("openaiResponsesEvents on recorded streams", () => {
       { type: "error", code: "server_error", message: "Something broke", param: null },
     ]);
     expect(events).toEqual([
-      { type: "error", message: "Something broke", body: expect.objectContaining({ code: "server_error" }) },
+      {
+        type: "error",
+        message: "Something broke",
+        status: 500,
+        errorType: "server_error",
+        body: expect.objectContaining({ code: "server_error" }),
+      },
     ]);
   });
 
