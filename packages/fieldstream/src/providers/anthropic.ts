@@ -36,8 +36,11 @@ export interface AnthropicEventLike {
 }
 
 export interface AnthropicUsageLike {
+  /** Input tokens after the last cache breakpoint: cached ones are counted apart, below. */
   readonly input_tokens?: number | null;
   readonly output_tokens?: number | null;
+  readonly cache_read_input_tokens?: number | null;
+  readonly cache_creation_input_tokens?: number | null;
 }
 
 type Block =
@@ -58,8 +61,9 @@ const TOOL_BLOCKS = new Set(["tool_use", "server_tool_use", "mcp_tool_use"]);
  *   tool without arguments), so its arguments are always a JSON text.
  * - A second `message_start` after content (a stream restarted mid-way) starts new blocks on new
  *   indexes: the abandoned ones stay as they were, and nothing is appended to them.
- * - `refusal` (stop reason `refusal`, with the stop details' explanation), `usage` (input from
- *   `message_start`, output from the last `message_delta`) and `finish` come once each, at the end.
+ * - `refusal` (stop reason `refusal`, with the stop details' explanation), `usage` (each count as
+ *   last reported by `message_start` or `message_delta`, cache reads and writes as `cacheReadTokens`
+ *   and `cacheWriteTokens`) and `finish` come once each, at the end.
  */
 export async function* anthropicEvents(
   events: AsyncIterable<AnthropicEventLike>,
@@ -67,14 +71,21 @@ export async function* anthropicEvents(
   let blocks = new Map<number, Block>();
   let texts = 0;
   let tools = 0;
+  // Each count as last reported: `message_delta` repeats the totals, it does not add to them.
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let cacheReadTokens: number | undefined;
+  let cacheWriteTokens: number | undefined;
   let stopReason: string | undefined;
   let explanation = "";
 
   function countUsage(usage: AnthropicUsageLike | null | undefined): void {
     if (typeof usage?.input_tokens === "number") inputTokens = usage.input_tokens;
     if (typeof usage?.output_tokens === "number") outputTokens = usage.output_tokens;
+    if (typeof usage?.cache_read_input_tokens === "number") cacheReadTokens = usage.cache_read_input_tokens;
+    if (typeof usage?.cache_creation_input_tokens === "number") {
+      cacheWriteTokens = usage.cache_creation_input_tokens;
+    }
   }
 
   for await (const event of events) {
@@ -150,13 +161,13 @@ export async function* anthropicEvents(
   }
 
   if (stopReason === "refusal") yield { type: "refusal", text: explanation };
-  if (inputTokens !== undefined || outputTokens !== undefined) {
-    const usage: Usage = {
-      ...(inputTokens !== undefined ? { inputTokens } : {}),
-      ...(outputTokens !== undefined ? { outputTokens } : {}),
-    };
-    yield { type: "usage", usage };
-  }
+  const usage: Usage = {
+    ...(inputTokens !== undefined ? { inputTokens } : {}),
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
+    ...(cacheReadTokens !== undefined ? { cacheReadTokens } : {}),
+    ...(cacheWriteTokens !== undefined ? { cacheWriteTokens } : {}),
+  };
+  if (Object.keys(usage).length > 0) yield { type: "usage", usage };
   if (stopReason !== undefined) yield { type: "finish", reason: finishReasonOf(stopReason), raw: stopReason };
 }
 

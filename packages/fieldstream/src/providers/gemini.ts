@@ -13,6 +13,8 @@ export interface GeminiResponseLike {
     readonly promptTokenCount?: number | null;
     readonly candidatesTokenCount?: number | null;
     readonly totalTokenCount?: number | null;
+    /** Prompt tokens served from cached content, counted in `promptTokenCount`. */
+    readonly cachedContentTokenCount?: number | null;
   } | null;
   /** An error body inside the stream, as the REST API sends when a stream fails part-way. */
   readonly error?: { readonly code?: unknown; readonly message?: string; readonly status?: string } | null;
@@ -210,5 +212,8 @@ function usageOf(usage: NonNullable<GeminiResponseLike["usageMetadata"]>): Usage
     ...(typeof usage.promptTokenCount === "number" ? { inputTokens: usage.promptTokenCount } : {}),
     ...(typeof usage.candidatesTokenCount === "number" ? { outputTokens: usage.candidatesTokenCount } : {}),
     ...(typeof usage.totalTokenCount === "number" ? { totalTokens: usage.totalTokenCount } : {}),
+    ...(typeof usage.cachedContentTokenCount === "number"
+      ? { cacheReadTokens: usage.cachedContentTokenCount }
+      : {}),
   };
 }

@@ -7,11 +7,9 @@ import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 /** The fields of a `chat.completion.chunk` this adapter reads; SDK chunks and raw JSON both fit. */
 export interface OpenAIChatChunkLike {
   readonly choices?: readonly OpenAIChatChoiceLike[] | null;
-  readonly usage?: {
-    readonly prompt_tokens?: number | null;
-    readonly completion_tokens?: number | null;
-    readonly total_tokens?: number | null;
-  } | null;
+  readonly usage?: OpenAIChatUsageLike | null;
+  /** Groq's own fields; its usage is here, on the last chunk, when it is not in `usage`. */
+  readonly x_groq?: { readonly usage?: OpenAIChatUsageLike | null } | null;
   /** Some servers report a failure inside the stream instead of with an HTTP status. */
   readonly error?: {
     readonly message?: string;
@@ -19,6 +17,14 @@ export interface OpenAIChatChunkLike {
     readonly type?: unknown;
     readonly status?: unknown;
   } | null;
+}
+
+export interface OpenAIChatUsageLike {
+  readonly prompt_tokens?: number | null;
+  readonly completion_tokens?: number | null;
+  readonly total_tokens?: number | null;
+  /** `cached_tokens` are prompt tokens read from the prompt cache, counted in `prompt_tokens`. */
+  readonly prompt_tokens_details?: { readonly cached_tokens?: number | null } | null;
 }
 
 export interface OpenAIChatChoiceLike {
@@ -76,7 +82,9 @@ export async function* openaiChatEvents(
 
   for await (const chunk of chunks) {
     if (chunk.error) yield errorEvent(chunk.error);
-    if (chunk.usage) usage = usageOf(chunk.usage);
+    // Counts are totals so far, not increments: the last report is the stream's usage.
+    const reported = chunk.usage ?? chunk.x_groq?.usage;
+    if (reported) usage = usageOf(reported);
 
     for (const choice of chunk.choices ?? []) {
       if ((choice.index ?? 0) !== choiceIndex) continue;
@@ -148,11 +156,13 @@ function finishReasonOf(raw: string): FinishReason {
   }
 }
 
-function usageOf(usage: NonNullable<OpenAIChatChunkLike["usage"]>): Usage {
+function usageOf(usage: OpenAIChatUsageLike): Usage {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
   return {
     ...(typeof usage.prompt_tokens === "number" ? { inputTokens: usage.prompt_tokens } : {}),
     ...(typeof usage.completion_tokens === "number" ? { outputTokens: usage.completion_tokens } : {}),
     ...(typeof usage.total_tokens === "number" ? { totalTokens: usage.total_tokens } : {}),
+    ...(typeof cached === "number" ? { cacheReadTokens: cached } : {}),
   };
 }
 

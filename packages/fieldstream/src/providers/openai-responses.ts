@@ -32,6 +32,8 @@ export interface ResponsesEventLike {
       readonly input_tokens?: number;
       readonly output_tokens?: number;
       readonly total_tokens?: number;
+      /** Input tokens read from the prompt cache, counted in `input_tokens`. */
+      readonly input_tokens_details?: { readonly cached_tokens?: number | null } | null;
     } | null;
   };
   /** The `error` event: flat (`code`, `message`) as documented, or nested under `error` as recorded. */
@@ -199,9 +201,11 @@ function incompleteReasonOf(reason: string | undefined): FinishReason {
 }
 
 function usageOf(usage: NonNullable<NonNullable<ResponsesEventLike["response"]>["usage"]>): Usage {
+  const cached = usage.input_tokens_details?.cached_tokens;
   return {
     ...(typeof usage.input_tokens === "number" ? { inputTokens: usage.input_tokens } : {}),
     ...(typeof usage.output_tokens === "number" ? { outputTokens: usage.output_tokens } : {}),
     ...(typeof usage.total_tokens === "number" ? { totalTokens: usage.total_tokens } : {}),
+    ...(typeof cached === "number" ? { cacheReadTokens: cached } : {}),
   };
 }
