@@ -105,6 +105,7 @@ async function pumpAttempt(
             ...(event.status !== undefined ? { status: event.status } : {}),
             ...(event.errorType !== undefined ? { type: event.errorType } : {}),
             body: event.body,
+            ...(event.cause !== undefined ? { cause: event.cause } : {}),
           });
       }
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.

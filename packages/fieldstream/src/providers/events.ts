@@ -28,4 +28,6 @@ export type ProviderEvent =
       readonly status?: number;
       readonly errorType?: string;
       readonly body?: unknown;
+      /** What went wrong on this side reading it, when the stream could not be read as sent. */
+      readonly cause?: unknown;
     };

@@ -140,7 +140,7 @@ export async function* geminiEvents(
     if (failure !== undefined) {
       // The rest of this call is skipped, not started as a call of its own.
       current.failed = true;
-      yield { type: "error", message: failure.message, body: call };
+      yield { type: "error", message: failure.message, body: call, cause: failure };
     }
     if (call.willContinue !== true) yield* endStreamed();
   }
