@@ -137,6 +137,11 @@ export function toProviderError(error: unknown, signal: AbortSignal): unknown {
       cause: error,
     });
   }
-  // No status and no body: the connection failed or dropped mid-stream, which a new request may well survive.
-  return new ProviderError(sdkMessage, { retryable: true, cause: error });
+  // No status and nothing to read one from: the connection failed or dropped mid-stream (or the
+  // provider sent an error it did not describe), which a new request may well survive.
+  return new ProviderError(sdkMessage, {
+    ...(e.error !== undefined ? { body: e.error } : {}),
+    retryable: true,
+    cause: error,
+  });
 }
