@@ -98,10 +98,12 @@ async function pumpAttempt(
           refusal = (refusal ?? "") + event.text;
           break;
         case "error":
+          // Retryable or not by the status the error stands for, like the same error as a response.
           throw new ProviderError(event.message, {
             ...(event.status !== undefined ? { status: event.status } : {}),
+            ...(event.errorType !== undefined ? { type: event.errorType } : {}),
             body: event.body,
-            retryable: true,
+            ...(event.cause !== undefined ? { cause: event.cause } : {}),
           });
       }
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.

@@ -69,7 +69,9 @@ describe("anthropicEvents on recorded streams", () => {
     ]);
     expect(JSON.parse(summary.tools[0]!.text)).toEqual({ location: "Paris" });
     expect(summary.finishes).toEqual([{ reason: "tool", raw: "tool_use" }]);
-    expect(summary.usages).toEqual([{ inputTokens: 377, outputTokens: 65 }]);
+    expect(summary.usages).toEqual([
+      { inputTokens: 377, outputTokens: 65, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    ]);
   });
 
   it("reads JSON text", async () => {
@@ -78,31 +80,37 @@ describe("anthropicEvents on recorded streams", () => {
     );
     expect(summary.texts.map((t) => [t.index, JSON.parse(t.text)])).toEqual([[0, [12345, 67890]]]);
     expect(summary.finishes).toEqual([{ reason: "stop", raw: "end_turn" }]);
-    expect(summary.usages).toEqual([{ inputTokens: 135, outputTokens: 10 }]);
+    expect(summary.usages).toEqual([
+      { inputTokens: 135, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    ]);
   });
 
   it("reports max_tokens as length, after the cut-off input", async () => {
     const { events, summary } = await run("anthropic-sdk-python__incomplete_partial_json_response.txt");
     expect(summary.tools[0]?.text).toMatch(/^\{"filename": "taxes.txt", "lines_of_text": \[\n/);
     expect(events.slice(-2)).toEqual([
-      { type: "usage", usage: { inputTokens: 450, outputTokens: 124 } },
+      {
+        type: "usage",
+        usage: { inputTokens: 450, outputTokens: 124, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
       { type: "finish", reason: "length", raw: "max_tokens" },
     ]);
   });
 
   it.each([
-    ["anthropic-sdk-python__refusal_response.txt", "This request was refused due to policy.", 20, 0],
+    ["anthropic-sdk-python__refusal_response.txt", "This request was refused due to policy.", 20, 0, {}],
     [
       "vercel-ai__anthropic__anthropic-refusal.chunks.txt",
       "This request triggered restrictions on violative cyber content and was blocked under Anthropic's Usage Policy.",
       18,
       5,
+      { cacheReadTokens: 0, cacheWriteTokens: 0 },
     ],
-  ])("%s: a refusal, with the stop details' explanation", async (file, explanation, input, output) => {
+  ])("%s: a refusal, with the stop details' explanation", async (file, explanation, input, output, cache) => {
     const { events } = await run(file);
     expect(events).toEqual([
       { type: "refusal", text: explanation },
-      { type: "usage", usage: { inputTokens: input, outputTokens: output } },
+      { type: "usage", usage: { inputTokens: input, outputTokens: output, ...cache } },
       { type: "finish", reason: "refusal", raw: "refusal" },
     ]);
   });
@@ -118,7 +126,9 @@ describe("anthropicEvents on recorded streams", () => {
   it("gives a tool without input deltas its start input, {}", async () => {
     const { summary } = await run("vercel-ai__anthropic__anthropic-tool-no-args.chunks.txt");
     expect(summary.tools.map((t) => [t.index, t.name, t.text])).toEqual([[0, "updateIssueList", "{}"]]);
-    expect(summary.usages).toEqual([{ inputTokens: 565, outputTokens: 48 }]);
+    expect(summary.usages).toEqual([
+      { inputTokens: 565, outputTokens: 48, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    ]);
   });
 
   it("takes input tokens from message_delta when it repeats them", async () => {
@@ -160,7 +170,7 @@ describe("anthropicEvents on recorded streams", () => {
     );
     expect(events).toEqual([
       { type: "text", index: 0, delta: '{"a":' },
-      { type: "error", message: "Overloaded", status: 529, body: error },
+      { type: "error", message: "Overloaded", status: 529, errorType: "overloaded_error", body: error },
       { type: "usage", usage: { inputTokens: 10, outputTokens: 1 } },
     ]);
   });

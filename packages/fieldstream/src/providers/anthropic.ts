@@ -1,6 +1,7 @@
 // Reads an Anthropic Messages stream into provider-neutral events: text and tool-input deltas,
 // thinking, refusal, usage, and why the message stopped.
 
+import { anthropicErrorStatus } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 
 /** The fields of a Messages stream event this adapter reads; SDK events and raw JSON both fit. */
@@ -35,8 +36,11 @@ export interface AnthropicEventLike {
 }
 
 export interface AnthropicUsageLike {
+  /** Input tokens after the last cache breakpoint: cached ones are counted apart, below. */
   readonly input_tokens?: number | null;
   readonly output_tokens?: number | null;
+  readonly cache_read_input_tokens?: number | null;
+  readonly cache_creation_input_tokens?: number | null;
 }
 
 type Block =
@@ -48,21 +52,6 @@ type Block =
 // Every block type whose input streams as `input_json_delta`.
 const TOOL_BLOCKS = new Set(["tool_use", "server_tool_use", "mcp_tool_use"]);
 
-// The HTTP statuses Anthropic documents for each error type, so in-stream errors are as retryable as
-// the same error would be as a response.
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
-
 /**
  * A Messages stream as `ProviderEvent`s.
  *
@@ -72,8 +61,9 @@ const ERROR_STATUS: Readonly<Record<string, number>> = {
  *   tool without arguments), so its arguments are always a JSON text.
  * - A second `message_start` after content (a stream restarted mid-way) starts new blocks on new
  *   indexes: the abandoned ones stay as they were, and nothing is appended to them.
- * - `refusal` (stop reason `refusal`, with the stop details' explanation), `usage` (input from
- *   `message_start`, output from the last `message_delta`) and `finish` come once each, at the end.
+ * - `refusal` (stop reason `refusal`, with the stop details' explanation), `usage` (each count as
+ *   last reported by `message_start` or `message_delta`, cache reads and writes as `cacheReadTokens`
+ *   and `cacheWriteTokens`) and `finish` come once each, at the end.
  */
 export async function* anthropicEvents(
   events: AsyncIterable<AnthropicEventLike>,
@@ -81,14 +71,21 @@ export async function* anthropicEvents(
   let blocks = new Map<number, Block>();
   let texts = 0;
   let tools = 0;
+  // Each count as last reported: `message_delta` repeats the totals, it does not add to them.
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let cacheReadTokens: number | undefined;
+  let cacheWriteTokens: number | undefined;
   let stopReason: string | undefined;
   let explanation = "";
 
   function countUsage(usage: AnthropicUsageLike | null | undefined): void {
     if (typeof usage?.input_tokens === "number") inputTokens = usage.input_tokens;
     if (typeof usage?.output_tokens === "number") outputTokens = usage.output_tokens;
+    if (typeof usage?.cache_read_input_tokens === "number") cacheReadTokens = usage.cache_read_input_tokens;
+    if (typeof usage?.cache_creation_input_tokens === "number") {
+      cacheWriteTokens = usage.cache_creation_input_tokens;
+    }
   }
 
   for await (const event of events) {
@@ -149,11 +146,13 @@ export async function* anthropicEvents(
         if (event.delta?.stop_details?.explanation) explanation = event.delta.stop_details.explanation;
         break;
       case "error": {
-        const status = ERROR_STATUS[event.error?.type ?? ""];
+        const errorType = event.error?.type;
+        const status = anthropicErrorStatus(errorType);
         yield {
           type: "error",
-          message: event.error?.message || event.error?.type || "The provider reported an error",
+          message: event.error?.message || errorType || "The provider reported an error",
           ...(status !== undefined ? { status } : {}),
+          ...(errorType ? { errorType } : {}),
           body: event.error ?? event,
         };
         break;
@@ -162,13 +161,13 @@ export async function* anthropicEvents(
   }
 
   if (stopReason === "refusal") yield { type: "refusal", text: explanation };
-  if (inputTokens !== undefined || outputTokens !== undefined) {
-    const usage: Usage = {
-      ...(inputTokens !== undefined ? { inputTokens } : {}),
-      ...(outputTokens !== undefined ? { outputTokens } : {}),
-    };
-    yield { type: "usage", usage };
-  }
+  const usage: Usage = {
+    ...(inputTokens !== undefined ? { inputTokens } : {}),
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
+    ...(cacheReadTokens !== undefined ? { cacheReadTokens } : {}),
+    ...(cacheWriteTokens !== undefined ? { cacheWriteTokens } : {}),
+  };
+  if (Object.keys(usage).length > 0) yield { type: "usage", usage };
   if (stopReason !== undefined) yield { type: "finish", reason: finishReasonOf(stopReason), raw: stopReason };
 }
 

@@ -18,5 +18,16 @@ export type ProviderEvent =
   | { readonly type: "finish"; readonly reason: FinishReason; readonly raw?: string }
   /** The model declined; `text` is its explanation. */
   | { readonly type: "refusal"; readonly text: string }
-  /** The provider reported an error inside an otherwise successful stream. */
-  | { readonly type: "error"; readonly message: string; readonly status?: number; readonly body?: unknown };
+  /**
+   * The provider reported an error inside an otherwise successful stream: `status` is the HTTP status
+   * its error stands for, `errorType` the provider's own word for it (`overloaded_error`, `UNAVAILABLE`).
+   */
+  | {
+      readonly type: "error";
+      readonly message: string;
+      readonly status?: number;
+      readonly errorType?: string;
+      readonly body?: unknown;
+      /** What went wrong on this side reading it, when the stream could not be read as sent. */
+      readonly cause?: unknown;
+    };

@@ -201,6 +201,7 @@ describe("geminiEvents with whole responses", () => {
         type: "error",
         message: "The operation was cancelled.",
         status: 499,
+        errorType: "CANCELLED",
         body: expect.objectContaining({ status: "CANCELLED" }),
       },
       { type: "finish", reason: "stop", raw: "STOP" },

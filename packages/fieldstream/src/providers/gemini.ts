@@ -1,6 +1,7 @@
 // Reads a Gemini `generateContentStream` into provider-neutral events: text and function-call
 // arguments (whole, or streamed as Gemini 3 path deltas), thoughts, usage, and why it stopped.
 
+import { googleErrorStatus } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 import { createPathDeltaEncoder, type PathDeltaEncoder, type PathDeltaValue } from "./json-path-deltas.js";
 
@@ -12,6 +13,8 @@ export interface GeminiResponseLike {
     readonly promptTokenCount?: number | null;
     readonly candidatesTokenCount?: number | null;
     readonly totalTokenCount?: number | null;
+    /** Prompt tokens served from cached content, counted in `promptTokenCount`. */
+    readonly cachedContentTokenCount?: number | null;
   } | null;
   /** An error body inside the stream, as the REST API sends when a stream fails part-way. */
   readonly error?: { readonly code?: unknown; readonly message?: string; readonly status?: string } | null;
@@ -137,18 +140,20 @@ export async function* geminiEvents(
     if (failure !== undefined) {
       // The rest of this call is skipped, not started as a call of its own.
       current.failed = true;
-      yield { type: "error", message: failure.message, body: call };
+      yield { type: "error", message: failure.message, body: call, cause: failure };
     }
     if (call.willContinue !== true) yield* endStreamed();
   }
 
   for await (const chunk of chunks) {
     if (chunk.error) {
-      const status = typeof chunk.error.code === "number" ? chunk.error.code : undefined;
+      const status = googleErrorStatus(chunk.error);
+      const errorType = chunk.error.status;
       yield {
         type: "error",
-        message: chunk.error.message || chunk.error.status || "The provider reported an error",
+        message: chunk.error.message || errorType || "The provider reported an error",
         ...(status !== undefined ? { status } : {}),
+        ...(errorType ? { errorType } : {}),
         body: chunk.error,
       };
     }
@@ -207,5 +212,8 @@ function usageOf(usage: NonNullable<GeminiResponseLike["usageMetadata"]>): Usage
     ...(typeof usage.promptTokenCount === "number" ? { inputTokens: usage.promptTokenCount } : {}),
     ...(typeof usage.candidatesTokenCount === "number" ? { outputTokens: usage.candidatesTokenCount } : {}),
     ...(typeof usage.totalTokenCount === "number" ? { totalTokens: usage.totalTokenCount } : {}),
+    ...(typeof usage.cachedContentTokenCount === "number"
+      ? { cacheReadTokens: usage.cachedContentTokenCount }
+      : {}),
   };
 }

@@ -1,11 +1,14 @@
 // The path-delta encoder must write exactly the JSON text of the value the paths describe, and every
 // prefix of it must be something the partial parser accepts, however the strings are cut.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createPartialParser } from "../json/index.js";
 import type { JsonValue } from "../json/types.js";
 import {
   createPathDeltaEncoder,
+  MAX_SKIPPED_SLOTS,
   PathDeltaError,
   type PathDeltaValue,
   parseJsonPath,
@@ -101,6 +104,49 @@ describe("createPathDeltaEncoder", () => {
         ]).join(""),
       ),
     ).toEqual({ a: [0, null, null, 3] });
+  });
+
+  it(`skips at most ${MAX_SKIPPED_SLOTS} array slots in one write`, () => {
+    const nulls = (n: number) => Array.from({ length: n }, () => null);
+    expect(JSON.parse(encode([[`$.a[${MAX_SKIPPED_SLOTS}]`, 1]]).join(""))).toEqual({
+      a: [...nulls(MAX_SKIPPED_SLOTS), 1],
+    });
+    expect(() => encode([[`$.a[${MAX_SKIPPED_SLOTS + 1}]`, 1]])).toThrow(PathDeltaError);
+    const after = createPathDeltaEncoder();
+    after.write("$.a[0]", 0);
+    expect(() => after.write(`$.a[${MAX_SKIPPED_SLOTS + 2}]`, 1)).toThrow(
+      `more than ${MAX_SKIPPED_SLOTS} past the next one`,
+    );
+  });
+
+  it("refuses a 100-byte write that would fill 60 million slots, in bounded time and memory", () => {
+    // In a child with a 64 MB heap: filling the slots would need gigabytes and end in a crash.
+    const module = fileURLToPath(new URL("./json-path-deltas.ts", import.meta.url));
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--max-old-space-size=64",
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { createPathDeltaEncoder } = await import(process.argv[1]);
+         const started = performance.now();
+         let error;
+         try { createPathDeltaEncoder().write("$.items[60000000]", "x", true); } catch (e) { error = e; }
+         const ms = performance.now() - started;
+         console.log(JSON.stringify({ name: error?.name, path: error?.path, ms, heap: process.memoryUsage().heapUsed }));`,
+        module,
+      ],
+      { cwd: fileURLToPath(new URL("../..", import.meta.url)), encoding: "utf8", timeout: 30_000 },
+    );
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+    const result = JSON.parse(child.stdout) as { name: string; path: string; ms: number; heap: number };
+    expect(result.name).toBe("PathDeltaError");
+    expect(result.path).toBe("$.items[60000000]");
+    expect(result.ms).toBeLessThan(50);
+    expect(result.heap).toBeLessThan(64 * 1024 * 1024);
   });
 
   it("writes a top-level array or scalar", () => {

@@ -9,7 +9,8 @@ export interface PathDeltaEncoder {
    * Writes the value at `jsonPath` (`$.a.b[0]`, `$["key with space"]`) and returns the JSON text to
    * append. A string written with `willContinue` stays open: later writes to the same path append to
    * it, and the first write that does not continue closes it. Writes must come in document order.
-   * Throws a `PathDeltaError` for a malformed path or one that cannot follow the previous writes.
+   * Throws a `PathDeltaError` for a malformed path, one that cannot follow the previous writes, or
+   * one whose array index skips more than `MAX_SKIPPED_SLOTS` elements.
    */
   write(jsonPath: string, value: PathDeltaValue, willContinue?: boolean): string;
   /** Closes the open string and every open container; returns the text that does so. */
@@ -17,6 +18,14 @@ export interface PathDeltaEncoder {
 }
 
 export type JsonPathSegment = string | number;
+
+/**
+ * How many array slots one write may skip (each written as `null`). Writes come in document order,
+ * so the next index is the usual one; a gap only stands for elements that had nothing to write (an
+ * empty object or array). Without a bound, one short path like `$.items[60000000]` would expand
+ * into hundreds of megabytes of `null`s.
+ */
+export const MAX_SKIPPED_SLOTS = 32;
 
 /** A path that cannot be parsed, or that does not follow the writes before it. */
 export class PathDeltaError extends Error {
@@ -67,6 +76,9 @@ export function createPathDeltaEncoder(): PathDeltaEncoder {
       if (typeof segment !== "number") throw new PathDeltaError("A key inside an array", path);
       const next = frame.current === undefined ? 0 : (frame.current as number) + 1;
       if (segment < next) throw new PathDeltaError("An array index written out of order", path);
+      if (segment - next > MAX_SKIPPED_SLOTS) {
+        throw new PathDeltaError(`An array index more than ${MAX_SKIPPED_SLOTS} past the next one`, path);
+      }
       for (let i = next; i < segment; i++) out += i === 0 ? "null" : ",null";
       if (segment > 0) out += ",";
     } else {

@@ -94,14 +94,14 @@ const RECORDINGS: readonly Recording[] = [
     tools: [["call_00_ioIn7yN9p1ZOMNpDLwd4MgAF", "weather", WEATHER]],
     reasoning: true,
     finish: ["tool", "tool_calls"],
-    usage: { inputTokens: 339, outputTokens: 83, totalTokens: 422 },
+    usage: { inputTokens: 339, outputTokens: 83, totalTokens: 422, cacheReadTokens: 320 },
   },
   {
     file: "openai-chat-compatible/vercel-ai__deepseek__deepseek-text.chunks.txt",
     text: expect.stringMatching(/^## \*\*Holiday Name:\*\* Starlight Remembrance/),
     truncated: true,
     finish: ["length", "length"],
-    usage: { inputTokens: 13, outputTokens: 400, totalTokens: 413 },
+    usage: { inputTokens: 13, outputTokens: 400, totalTokens: 413, cacheReadTokens: 0 },
   },
   {
     file: "openai-chat-compatible/vercel-ai__groq__groq-tool-call.chunks.txt",
@@ -113,7 +113,7 @@ const RECORDINGS: readonly Recording[] = [
     file: "openai-chat-compatible/vercel-ai__mistral__mistral-incremental-tool-call.chunks.txt",
     tools: [["chatcmpl-tool-9f149c74c42f265b", "webSearchTool", { query: "current Berlin weather" }]],
     finish: ["tool", "tool_calls"],
-    usage: { inputTokens: 171, outputTokens: 14, totalTokens: 185 },
+    usage: { inputTokens: 171, outputTokens: 14, totalTokens: 185, cacheReadTokens: 128 },
   },
   {
     // Tool calls without an `index`.
@@ -128,13 +128,13 @@ const RECORDINGS: readonly Recording[] = [
     tools: [["call_55117580", "weather", WEATHER]],
     reasoning: true,
     finish: ["tool", "tool_calls"],
-    usage: { inputTokens: 291, outputTokens: 26, totalTokens: 513 },
+    usage: { inputTokens: 291, outputTokens: 26, totalTokens: 513, cacheReadTokens: 290 },
   },
   {
     file: "openai-chat-compatible/vercel-ai__alibaba__alibaba-tool-call.chunks.txt",
     tools: [["call_eee11723464a4b9eb8cee71d", "weather", WEATHER]],
     finish: ["tool", "tool_calls"],
-    usage: { inputTokens: 295, outputTokens: 22, totalTokens: 317 },
+    usage: { inputTokens: 295, outputTokens: 22, totalTokens: 317, cacheReadTokens: 0 },
   },
 ];
 
@@ -202,7 +202,9 @@ describe("arguments sent again after they are complete", () => {
     const two = (await run(second!)).summary;
     expect(two.texts.map((t) => JSON.parse(t.text))).toEqual([{ result: "2026" }]);
     expect(two.tools.map((t) => [t.index, t.id, t.text])).toEqual([[0, "e0ecf32e0", "{}"]]);
-    expect(two.usages).toEqual([{ inputTokens: 433, outputTokens: 122, totalTokens: 555 }]);
+    expect(two.usages).toEqual([
+      { inputTokens: 433, outputTokens: 122, totalTokens: 555, cacheReadTokens: 256 },
+    ]);
   });
 
   it("drops complete arguments that come again for the same call", async () => {
@@ -248,8 +250,21 @@ describe("openaiChatEvents edge cases", () => {
     ]);
     expect(events).toEqual([
       { type: "text", index: 0, delta: '{"a":' },
-      { type: "error", message: "Upstream timed out", status: 502, body: error },
+      { type: "error", message: "Upstream timed out", status: 502, errorType: "upstream_error", body: error },
       { type: "finish", reason: "other", raw: "error" },
+    ]);
+  });
+
+  it("gives an error chunk with a word for a code the status that word stands for", async () => {
+    // Groq's documented shape for a tool call its model wrote wrong; no recording of one is available.
+    const error = {
+      message: "Failed to call a function",
+      type: "invalid_request_error",
+      code: "tool_use_failed",
+    };
+    const { events } = await run([{ error }]);
+    expect(events).toEqual([
+      { type: "error", message: error.message, status: 400, errorType: "invalid_request_error", body: error },
     ]);
   });
 

@@ -1,18 +1,30 @@
 // Reads an OpenAI Chat Completions stream (and the many servers that copy its wire format) into
 // provider-neutral events: content and tool-call argument deltas, reasoning, refusal, usage, finish.
 
+import { openaiErrorStatus, openaiErrorType } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 
 /** The fields of a `chat.completion.chunk` this adapter reads; SDK chunks and raw JSON both fit. */
 export interface OpenAIChatChunkLike {
   readonly choices?: readonly OpenAIChatChoiceLike[] | null;
-  readonly usage?: {
-    readonly prompt_tokens?: number | null;
-    readonly completion_tokens?: number | null;
-    readonly total_tokens?: number | null;
-  } | null;
+  readonly usage?: OpenAIChatUsageLike | null;
+  /** Groq's own fields; its usage is here, on the last chunk, when it is not in `usage`. */
+  readonly x_groq?: { readonly usage?: OpenAIChatUsageLike | null } | null;
   /** Some servers report a failure inside the stream instead of with an HTTP status. */
-  readonly error?: { readonly message?: string; readonly code?: unknown; readonly type?: unknown } | null;
+  readonly error?: {
+    readonly message?: string;
+    readonly code?: unknown;
+    readonly type?: unknown;
+    readonly status?: unknown;
+  } | null;
+}
+
+export interface OpenAIChatUsageLike {
+  readonly prompt_tokens?: number | null;
+  readonly completion_tokens?: number | null;
+  readonly total_tokens?: number | null;
+  /** `cached_tokens` are prompt tokens read from the prompt cache, counted in `prompt_tokens`. */
+  readonly prompt_tokens_details?: { readonly cached_tokens?: number | null } | null;
 }
 
 export interface OpenAIChatChoiceLike {
@@ -70,7 +82,9 @@ export async function* openaiChatEvents(
 
   for await (const chunk of chunks) {
     if (chunk.error) yield errorEvent(chunk.error);
-    if (chunk.usage) usage = usageOf(chunk.usage);
+    // Counts are totals so far, not increments: the last report is the stream's usage.
+    const reported = chunk.usage ?? chunk.x_groq?.usage;
+    if (reported) usage = usageOf(reported);
 
     for (const choice of chunk.choices ?? []) {
       if ((choice.index ?? 0) !== choiceIndex) continue;
@@ -142,16 +156,19 @@ function finishReasonOf(raw: string): FinishReason {
   }
 }
 
-function usageOf(usage: NonNullable<OpenAIChatChunkLike["usage"]>): Usage {
+function usageOf(usage: OpenAIChatUsageLike): Usage {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
   return {
     ...(typeof usage.prompt_tokens === "number" ? { inputTokens: usage.prompt_tokens } : {}),
     ...(typeof usage.completion_tokens === "number" ? { outputTokens: usage.completion_tokens } : {}),
     ...(typeof usage.total_tokens === "number" ? { totalTokens: usage.total_tokens } : {}),
+    ...(typeof cached === "number" ? { cacheReadTokens: cached } : {}),
   };
 }
 
 function errorEvent(error: NonNullable<OpenAIChatChunkLike["error"]>): ProviderEvent {
-  const status = typeof error.code === "number" ? error.code : undefined;
+  const status = openaiErrorStatus(error);
+  const errorType = openaiErrorType(error);
   return {
     type: "error",
     message:
@@ -159,6 +176,7 @@ function errorEvent(error: NonNullable<OpenAIChatChunkLike["error"]>): ProviderE
         ? error.message
         : "The provider reported an error",
     ...(status !== undefined ? { status } : {}),
+    ...(errorType !== undefined ? { errorType } : {}),
     body: error,
   };
 }

@@ -33,7 +33,13 @@ function recorded(events: readonly Json[]) {
     .filter((e) => e.type === "response.output_text.done")
     .map((e) => [e.output_index as number, e.text as string] as const);
   const end = events.find((e) => e.type === "response.completed")?.response as Json;
-  const usage = end.usage as { input_tokens: number; output_tokens: number; total_tokens: number };
+  const usage = end.usage as {
+    input_tokens: number;
+    output_tokens: number;
+    total_tokens: number;
+    input_tokens_details?: { cached_tokens?: number };
+  };
+  const cached = usage.input_tokens_details?.cached_tokens;
   return {
     calls,
     texts,
@@ -41,6 +47,7 @@ function recorded(events: readonly Json[]) {
       inputTokens: usage.input_tokens,
       outputTokens: usage.output_tokens,
       totalTokens: usage.total_tokens,
+      ...(cached !== undefined ? { cacheReadTokens: cached } : {}),
     },
   };
 }
@@ -129,6 +136,9 @@ describe("openaiResponsesEvents on recorded streams", () => {
       {
         type: "error",
         message: expect.stringMatching(/^You exceeded your current quota/),
+        // OpenAI's error-code guide gives exceeded quota as a 429.
+        status: 429,
+        errorType: "insufficient_quota",
         body: expect.objectContaining({ code: "insufficient_quota" }),
       },
     ]);
@@ -141,6 +151,8 @@ describe("openaiResponsesEvents on recorded streams", () => {
       expect.objectContaining({
         type: "error",
         message: expect.stringMatching(/^You exceeded your current quota/),
+        status: 429,
+        errorType: "insufficient_quota",
       }),
     ]);
   });
@@ -164,7 +176,7 @@ describe("openaiResponsesEvents on recorded streams", () => {
     expect(out.at(-1)).toEqual({ type: "finish", reason: "length", raw: "max_output_tokens" });
     expect(out.at(-2)).toEqual({
       type: "usage",
-      usage: { inputTokens: 11, outputTokens: 11, totalTokens: 22 },
+      usage: { inputTokens: 11, outputTokens: 11, totalTokens: 22, cacheReadTokens: 0 },
     });
   });
 
@@ -192,7 +204,13 @@ describe("openaiResponsesEvents on recorded streams", () => {
       { type: "error", code: "server_error", message: "Something broke", param: null },
     ]);
     expect(events).toEqual([
-      { type: "error", message: "Something broke", body: expect.objectContaining({ code: "server_error" }) },
+      {
+        type: "error",
+        message: "Something broke",
+        status: 500,
+        errorType: "server_error",
+        body: expect.objectContaining({ code: "server_error" }),
+      },
     ]);
   });
 

@@ -1,6 +1,7 @@
 // Reads an OpenAI Responses stream into provider-neutral events: output text and function-call
 // argument deltas, reasoning, refusal, usage, and how the response ended.
 
+import { openaiErrorStatus, openaiErrorType } from "./error-status.js";
 import type { FinishReason, ProviderEvent, Usage } from "./events.js";
 
 /** The fields of a Responses stream event this adapter reads; SDK events and raw JSON both fit. */
@@ -31,6 +32,8 @@ export interface ResponsesEventLike {
       readonly input_tokens?: number;
       readonly output_tokens?: number;
       readonly total_tokens?: number;
+      /** Input tokens read from the prompt cache, counted in `input_tokens`. */
+      readonly input_tokens_details?: { readonly cached_tokens?: number | null } | null;
     } | null;
   };
   /** The `error` event: flat (`code`, `message`) as documented, or nested under `error` as recorded. */
@@ -95,12 +98,23 @@ export async function* openaiResponsesEvents(
     yield { type: "tool-arguments", index: call.index, delta: text };
   }
 
-  function* error(message: string | undefined, body: unknown, status?: number): Generator<ProviderEvent> {
-    const text = message || "The provider reported an error";
+  function* error(
+    details: { readonly code?: unknown; readonly type?: unknown; readonly message?: string },
+    body: unknown,
+  ): Generator<ProviderEvent> {
+    const text = details.message || "The provider reported an error";
     // The recorded API sends an `error` event and then `response.failed` for the same failure.
     if (errors.has(text)) return;
     errors.add(text);
-    yield { type: "error", message: text, ...(status !== undefined ? { status } : {}), body };
+    const status = openaiErrorStatus(details);
+    const errorType = openaiErrorType(details);
+    yield {
+      type: "error",
+      message: text,
+      ...(status !== undefined ? { status } : {}),
+      ...(errorType !== undefined ? { errorType } : {}),
+      body,
+    };
   }
 
   for await (const event of events) {
@@ -147,7 +161,7 @@ export async function* openaiResponsesEvents(
         const response = event.response ?? {};
         if (response.usage) usage = usageOf(response.usage);
         if (event.type === "response.failed") {
-          yield* error(response.error?.message, response.error ?? response);
+          yield* error(response.error ?? {}, response.error ?? response);
         } else if (event.type === "response.completed") {
           finish = { reason: calls > 0 ? "tool" : "stop", raw: response.status ?? "completed" };
         } else {
@@ -158,8 +172,7 @@ export async function* openaiResponsesEvents(
       }
       case "error": {
         const source = event.error ?? event;
-        const status = typeof source.code === "number" ? source.code : undefined;
-        yield* error(source.message, source, status);
+        yield* error(source, source);
         break;
       }
       default:
@@ -188,9 +201,11 @@ function incompleteReasonOf(reason: string | undefined): FinishReason {
 }
 
 function usageOf(usage: NonNullable<NonNullable<ResponsesEventLike["response"]>["usage"]>): Usage {
+  const cached = usage.input_tokens_details?.cached_tokens;
   return {
     ...(typeof usage.input_tokens === "number" ? { inputTokens: usage.input_tokens } : {}),
     ...(typeof usage.output_tokens === "number" ? { outputTokens: usage.output_tokens } : {}),
     ...(typeof usage.total_tokens === "number" ? { totalTokens: usage.total_tokens } : {}),
+    ...(typeof cached === "number" ? { cacheReadTokens: cached } : {}),
   };
 }

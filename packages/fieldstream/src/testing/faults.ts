@@ -22,6 +22,12 @@ export interface DropFault {
 export interface ErrorEventFault {
   readonly errorEventAfter: number;
   readonly message?: string;
+  /**
+   * The HTTP status the error stands for, written as the provider writes that failure in a stream
+   * (Anthropic's error type, Google's code and status, OpenAI's type and code). Default: the
+   * provider's overload or server error.
+   */
+  readonly status?: number;
 }
 
 /** After this many content events, a `data:` line that is not JSON; the rest of the stream follows. */
@@ -37,7 +43,10 @@ export interface StallFault {
 export type Fault = StatusFault | DropFault | ErrorEventFault | MalformedEventFault | StallFault;
 
 export function isStatusFault(fault: Fault | undefined): fault is StatusFault {
-  return fault !== undefined && typeof (fault as StatusFault).status === "number";
+  // An error event carries a status too, for the error it writes inside the stream.
+  return (
+    fault !== undefined && typeof (fault as StatusFault).status === "number" && !("errorEventAfter" in fault)
+  );
 }
 
 export function dropAfter(fault: Fault | undefined): number | undefined {
@@ -72,7 +81,8 @@ export function injectFault(
   if (fault === undefined) return events;
   if ("errorEventAfter" in fault) {
     const at = position(events, fault.errorEventAfter);
-    return [...events.slice(0, at), ...wire.errorEvents(fault.message ?? DEFAULT_ERROR_MESSAGE, ctx)];
+    const message = fault.message ?? DEFAULT_ERROR_MESSAGE;
+    return [...events.slice(0, at), ...wire.errorEvents(message, ctx, fault.status)];
   }
   if ("malformedEventAfter" in fault) {
     const at = position(events, fault.malformedEventAfter);

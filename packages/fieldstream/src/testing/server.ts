@@ -229,7 +229,7 @@ async function writeBody(answer: Answer, body: unknown, fault: MockScript["fault
   }
   if (fault !== undefined && "errorEventAfter" in fault) {
     sendStatusFault(answer, {
-      status: 500,
+      status: fault.status ?? 500,
       ...(fault.message === undefined ? {} : { message: fault.message }),
     });
     return;

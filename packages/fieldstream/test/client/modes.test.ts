@@ -199,7 +199,12 @@ describe("through every SDK", () => {
       stream: true,
     });
     await stream.final;
-    expect(stream.usage).toEqual({ inputTokens: 111, outputTokens: 222, totalTokens: 333 });
+    expect(stream.usage).toEqual({
+      inputTokens: 111,
+      outputTokens: 222,
+      totalTokens: 333,
+      cacheReadTokens: 0,
+    });
     expect(stream.finishReason).toBe("stop");
   });
 

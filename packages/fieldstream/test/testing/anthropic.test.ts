@@ -159,6 +159,14 @@ describe("messages, faults", () => {
     expect(text.join("")).toBe(TEXT.slice(0, 8));
   });
 
+  it("writes the error event's type for the status it is given", async () => {
+    mock.enqueue({ text: TEXT, fault: { errorEventAfter: 1, status: 400, message: "Bad" } });
+    const { error } = await drain(await client.messages.create({ ...params, stream: true }));
+    expect((error as APIError).status).toBeUndefined();
+    expect((error as APIError).type).toBe("invalid_request_error");
+    expect((error as APIError).error).toMatchObject({ type: "error", error: { message: "Bad" } });
+  });
+
   it("drops the connection as a non-API error", async () => {
     mock.enqueue({ text: TEXT, fault: { dropAfterBytes: 400 } });
     const stream = client.messages.stream(params);

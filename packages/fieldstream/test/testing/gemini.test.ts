@@ -264,6 +264,13 @@ describe("gemini, faults", () => {
     ).toBe(TEXT.slice(0, 8));
   });
 
+  it("writes the error chunk's code and status name for the status it is given", async () => {
+    mock.enqueue({ text: TEXT, fault: { errorEventAfter: 1, status: 503 } });
+    const { error } = await drain(await ai.models.generateContentStream(params));
+    expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).message).toContain('"status":"UNAVAILABLE"');
+  });
+
   it("drops the connection as a non-API error", async () => {
     mock.enqueue({ text: TEXT, fault: { dropAfterBytes: 300 } });
     const { error } = await drain(await ai.models.generateContentStream(params));

@@ -169,6 +169,13 @@ describe("chat completions, faults", () => {
     expect(items.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe(TEXT.slice(0, 8));
   });
 
+  it("writes the error line's type and code for the status it is given", async () => {
+    mock.enqueue({ text: TEXT, fault: { errorEventAfter: 1, status: 429 } });
+    const { error } = await drain(await client.chat.completions.create({ ...params, stream: true }));
+    expect((error as APIError).status).toBeUndefined();
+    expect((error as APIError).code).toBe("rate_limit_exceeded");
+  });
+
   it("fails on a data line that is not JSON", async () => {
     mock.enqueue({ text: TEXT, fault: { malformedEventAfter: 1 } });
     const quiet = new OpenAI({ apiKey: "test", baseURL: `${mock.url}/v1`, maxRetries: 0, logLevel: "off" });

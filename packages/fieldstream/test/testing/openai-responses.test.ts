@@ -173,6 +173,13 @@ describe("responses, faults", () => {
     expect(text).toBe(TEXT.slice(0, 12));
   });
 
+  it("writes the error event's type and code for the status it is given", async () => {
+    mock.enqueue({ text: TEXT, fault: { errorEventAfter: 1, status: 400 } });
+    const { error } = await drain(await client.responses.create({ ...params, stream: true }));
+    expect((error as APIError).type).toBe("invalid_request_error");
+    expect((error as APIError).code).toBe("invalid_request_error");
+  });
+
   it("drops the connection as a non-API error", async () => {
     mock.enqueue({ toolCalls: [TOOL], fault: { dropAfterBytes: 1500 } });
     const { items, error } = await drain(await client.responses.create({ ...params, stream: true }));

@@ -128,8 +128,14 @@ export const anthropicMessages: WireFormat = {
     request_id: ctx.id("req_"),
   }),
 
-  errorEvents: (message) => [
-    { event: "error", data: { type: "error", error: { type: "overloaded_error", message } } },
+  errorEvents: (message, _ctx, status) => [
+    {
+      event: "error",
+      data: {
+        type: "error",
+        error: { type: status === undefined ? "overloaded_error" : errorType(status), message },
+      },
+    },
   ],
 
   // The SDKs skip unnamed events, so the broken line comes under a name they do read.

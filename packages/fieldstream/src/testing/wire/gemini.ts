@@ -178,7 +178,7 @@ export const gemini: WireFormat = {
 
   errorBody: (status, message) => googleError(status, message),
 
-  errorEvents: (message) => [{ data: googleError(500, message) }],
+  errorEvents: (message, _ctx, status) => [{ data: googleError(status ?? 500, message) }],
 
   malformedEvent: () => ({ text: '{"candidates": [{"content": {"parts": [{"text": ' }),
 

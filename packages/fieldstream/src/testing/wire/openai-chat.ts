@@ -140,7 +140,7 @@ export const openaiChat: WireFormat = {
   errorBody: (status, message) => openaiError(status, message),
 
   // The API reports a failure after the stream has started as a bare error object on a `data:` line.
-  errorEvents: (message) => [{ data: openaiError(500, message) }],
+  errorEvents: (message, _ctx, status) => [{ data: openaiError(status ?? 500, message) }],
 
   malformedEvent: () => ({ text: '{"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{' }),
 

@@ -7,6 +7,11 @@ import { bearer, chunkType, type WireContext, type WireEvent, type WireFormat } 
 
 type Item = Record<string, unknown>;
 
+interface OpenAIErrorFields {
+  readonly type: string;
+  readonly code: string | null;
+}
+
 // One response id per request, so that an error's `response.failed` names the response that started.
 const responseIds = new WeakMap<WireContext, string>();
 function responseId(ctx: WireContext): string {
@@ -203,26 +208,25 @@ export const openaiResponses: WireFormat = {
   errorBody: (status, message) => openaiError(status, message),
 
   // The live API nests the details under `error` (the reference shows them flat); the SDKs read both.
-  errorEvents: (message, ctx) => [
-    {
-      event: "error",
-      data: {
-        type: "error",
-        sequence_number: 0,
-        error: { type: "server_error", code: "server_error", message, param: null },
+  errorEvents: (message, ctx, status = 500) => {
+    const { type, code: statusCode } = (openaiError(status, message) as { error: OpenAIErrorFields }).error;
+    // Responses errors always carry a code; where the HTTP envelope has none, the type stands in.
+    const code = statusCode ?? type;
+    return [
+      {
+        event: "error",
+        data: { type: "error", sequence_number: 0, error: { type, code, message, param: null } },
       },
-    },
-    {
-      event: "response.failed",
-      data: {
-        type: "response.failed",
-        sequence_number: 0,
-        response: responseObject(ctx, responseId(ctx), "failed", [], {
-          error: { code: "server_error", message },
-        }),
+      {
+        event: "response.failed",
+        data: {
+          type: "response.failed",
+          sequence_number: 0,
+          response: responseObject(ctx, responseId(ctx), "failed", [], { error: { code, message } }),
+        },
       },
-    },
-  ],
+    ];
+  },
 
   malformedEvent: () => ({
     event: "response.output_text.delta",

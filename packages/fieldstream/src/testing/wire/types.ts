@@ -42,8 +42,11 @@ export interface WireFormat {
   body(plan: Plan, ctx: WireContext): unknown;
   /** The JSON body of an HTTP error. */
   errorBody(status: number, message: string, ctx: { readonly id: (prefix: string) => string }): unknown;
-  /** The provider's own mid-stream error event(s); the stream ends after them. */
-  errorEvents(message: string, ctx: WireContext): WireEvent[];
+  /**
+   * The provider's own mid-stream error event(s) for a failure with this HTTP status (its overload or
+   * server error when left out); the stream ends after them.
+   */
+  errorEvents(message: string, ctx: WireContext, status?: number): WireEvent[];
   /** An event whose `data:` line is not JSON. */
   malformedEvent(): WireEvent;
   /** One line of a "one chunk JSON per line" recording, as this API frames it. */
