@@ -7,7 +7,7 @@ import {
   googleErrorStatus,
   openaiErrorStatus,
   openaiErrorType,
-} from "../providers/error-status.js";
+} from "../providers/internal.js";
 
 interface HttpErrorLike {
   readonly status?: unknown;
