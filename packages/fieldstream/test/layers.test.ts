@@ -2,8 +2,8 @@
 // index.ts / internal.ts, and accepts one that goes down through them.
 
 import { execFile } from "node:child_process";
-import { rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -51,5 +51,52 @@ describe("the layer rule", () => {
     ["json", "../errors/index.js"],
   ])("accepts %s importing %s", async (layer, specifier) => {
     expect(await lint(layer, specifier)).toBeUndefined();
+  });
+});
+
+/** Every module of the library (tests aside) and the modules it imports, by path from `src`. */
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  const files = (await readdir(src, { recursive: true })).filter(
+    (file) => file.endsWith(".ts") && !/\.test(-d)?\.ts$/.test(file),
+  );
+  for (const file of files) {
+    const text = await readFile(join(src, file), "utf8");
+    const targets: string[] = [];
+    for (const match of text.matchAll(/^(?:import|export)[^;]*?from "(\.{1,2}\/[^"]+)\.js";/gms)) {
+      targets.push(relative(src, resolve(dirname(join(src, file)), `${match[1]}.ts`)));
+    }
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+describe("the import graph", () => {
+  it("has no cycle between modules", async () => {
+    const graph = await importGraph();
+    expect(graph.size).toBeGreaterThan(50);
+    const state = new Map<string, "open" | "done">();
+    const cycles: string[] = [];
+    // Iterative depth-first search: a module met again while still open closes a cycle.
+    for (const start of graph.keys()) {
+      if (state.has(start)) continue;
+      const stack: { file: string; next: number }[] = [{ file: start, next: 0 }];
+      state.set(start, "open");
+      while (stack.length > 0) {
+        const top = stack.at(-1)!;
+        const target = graph.get(top.file)?.[top.next++];
+        if (target === undefined) {
+          state.set(top.file, "done");
+          stack.pop();
+        } else if (state.get(target) === "open") {
+          const from = stack.findIndex((frame) => frame.file === target);
+          cycles.push([...stack.slice(from).map((frame) => frame.file), target].join(" -> "));
+        } else if (!state.has(target) && graph.has(target)) {
+          state.set(target, "open");
+          stack.push({ file: target, next: 0 });
+        }
+      }
+    }
+    expect(cycles).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // `instructor(client, { mode })`: the official SDK client, with `response_model`, `stream` and
 // `max_retries` added to its create methods. Everything else on the client is left as it was.
 
-import type { StandardSchemaV1 } from "../schema/internal.js";
+import type { OutputOf } from "../schema/internal.js";
 import { anthropicBinding, isAnthropicClient } from "./anthropic.js";
 import type { Binding, Body, Mode } from "./binding.js";
 import { geminiBinding, isGeminiClient } from "./gemini.js";
@@ -27,8 +27,6 @@ export interface InstructorOptions {
    */
   readonly onInvalidField?: "abort" | "continue";
 }
-
-type OutputOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown;
 
 /** What a structured call adds to the SDK's own parameters. */
 export interface StructuredParams<S> {

@@ -2,7 +2,7 @@
 // client that comes back (to this instance or another sharing the store) from exactly where it was.
 
 import type { ObjectStream, StreamEvent } from "../stream/index.js";
-import { onAbort } from "../util/index.js";
+import { FollowerLog, onAbort } from "../util/index.js";
 import { serializeError } from "./error-wire.js";
 import { MemoryStore } from "./memory-store.js";
 import {
@@ -85,9 +85,8 @@ function isHighSurrogate(code: number): boolean {
  */
 class Producer {
   /** Every event so far, for the live response to read at its own pace. */
-  readonly log: StoredEvent[] = [];
+  readonly log = new FollowerLog<StoredEvent>();
   ended = false;
-  private readonly waiters = new Set<() => void>();
   private storing: Promise<void>;
   private storeBroken = false;
   private pending: string[] = [];
@@ -109,11 +108,6 @@ class Producer {
   ) {
     this.storing = store.create(id).catch((error: unknown) => this.storeFailed(error));
     void this.run();
-  }
-
-  /** Resolves when there may be more in `log`. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.add(resolve));
   }
 
   private async run(): Promise<void> {
@@ -215,16 +209,13 @@ class Producer {
       id = formatPosition(this.attempt, this.length + ++this.closing);
     }
     const stored: StoredEvent = { id, event };
-    this.log.push(stored);
     if (isTerminal(event)) this.ended = true;
     if (!this.storeBroken) {
       this.storing = this.storing.then(() =>
         this.storeBroken ? undefined : this.store.append(this.id, stored).catch((e) => this.storeFailed(e)),
       );
     }
-    const waiting = [...this.waiters];
-    this.waiters.clear();
-    for (const resolve of waiting) resolve();
+    this.log.push(stored);
   }
 
   private storeFailed(error: unknown): void {
@@ -354,16 +345,9 @@ export function toResponse<P, O, E>(
   });
   writer.write(frameOpen(id, options.retryMs));
   void (async () => {
-    let next = 0;
-    while (!writer.isClosed) {
-      const stored = producer.log[next];
-      if (stored) {
-        next++;
-        writer.write(frameStored(stored));
-        if (isTerminal(stored.event)) break;
-        continue;
-      }
-      await producer.changed();
+    for await (const stored of producer.log.follow((entry) => isTerminal(entry.event))) {
+      if (writer.isClosed) break;
+      writer.write(frameStored(stored));
     }
     writer.close();
   })();

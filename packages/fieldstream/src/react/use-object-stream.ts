@@ -4,12 +4,11 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { type Fetch, readObjectStream } from "../http/index.js";
 import type { PathSegment } from "../json/index.js";
-import type { JsonSchema } from "../schema/internal.js";
-import type { ObjectStream, ObjectStreamOf, Usage } from "../stream/index.js";
+import type { DeepPartial, InputOf, JsonSchema, OutputOf } from "../schema/internal.js";
+import type { ObjectStream, Usage } from "../stream/index.js";
 import { type ObjectStreamStatus, ObjectStreamStore } from "./store.js";
 
-type PartialOf<S> = ObjectStreamOf<S> extends ObjectStream<infer P, unknown, unknown> ? P : never;
-type OutputOf<S> = ObjectStreamOf<S> extends ObjectStream<unknown, infer O, unknown> ? O : never;
+type PartialOf<S> = DeepPartial<InputOf<S>>;
 
 /** How the hook reaches the server (a URL string and a full init); `fetch` by default. */
 export type Fetcher = Fetch;

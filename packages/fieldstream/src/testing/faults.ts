@@ -1,46 +1,17 @@
 // The ways a scripted answer can go wrong, and where in the event list each one strikes, so clients
 // can be tested against rate limits, dropped connections, error events, broken lines and stalls.
 
+import type { DropFault, Fault, StatusFault } from "./fault.js";
 import type { WireContext, WireEvent, WireFormat } from "./wire/types.js";
 
-/** Answer with an HTTP error in the provider's error format instead of the script. */
-export interface StatusFault {
-  readonly status: number;
-  /** Seconds, sent as the `retry-after` header. */
-  readonly retryAfter?: number;
-  /** Replaces the provider-style error body (an object is sent as JSON, a string as is). */
-  readonly body?: unknown;
-  readonly message?: string;
-}
-
-/** Write this many bytes of the response body, then destroy the socket. */
-export interface DropFault {
-  readonly dropAfterBytes: number;
-}
-
-/** After this many content events, the provider's mid-stream error event, then the end of the stream. */
-export interface ErrorEventFault {
-  readonly errorEventAfter: number;
-  readonly message?: string;
-  /**
-   * The HTTP status the error stands for, written as the provider writes that failure in a stream
-   * (Anthropic's error type, Google's code and status, OpenAI's type and code). Default: the
-   * provider's overload or server error.
-   */
-  readonly status?: number;
-}
-
-/** After this many content events, a `data:` line that is not JSON; the rest of the stream follows. */
-export interface MalformedEventFault {
-  readonly malformedEventAfter: number;
-}
-
-/** After this many content events, send nothing more and keep the connection open. */
-export interface StallFault {
-  readonly stallAfter: number;
-}
-
-export type Fault = StatusFault | DropFault | ErrorEventFault | MalformedEventFault | StallFault;
+export type {
+  DropFault,
+  ErrorEventFault,
+  Fault,
+  MalformedEventFault,
+  StallFault,
+  StatusFault,
+} from "./fault.js";
 
 export function isStatusFault(fault: Fault | undefined): fault is StatusFault {
   // An error event carries a status too, for the error it writes inside the stream.

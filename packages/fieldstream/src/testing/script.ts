@@ -1,7 +1,7 @@
 // What a test says the mock model should answer, and its normalised form: the text, refusal and
 // argument pieces, ids, usage and finish reason that every wire format renders in its own spelling.
 
-import type { Fault } from "./faults.js";
+import type { Fault } from "./fault.js";
 
 /** Why the scripted answer stops; each wire format spells it its own way (see the README table). */
 export type ScriptFinishReason = "stop" | "length" | "tool" | "content-filter" | "refusal";
