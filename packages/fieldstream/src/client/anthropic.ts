@@ -2,7 +2,7 @@
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
 import { anthropicEvents } from "../providers/index.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
 
@@ -65,9 +65,14 @@ export function anthropicBinding(client: AnthropicClient): Binding {
     },
     reask(body: Body, answer: string, reason: string): Body {
       const messages = (body.messages as unknown[] | undefined) ?? [];
+      // Without an answer the reason follows the user's turn, which the API merges into one.
       return {
         ...body,
-        messages: [...messages, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        messages: [
+          ...messages,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

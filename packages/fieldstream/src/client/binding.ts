@@ -36,6 +36,14 @@ export function isLenient(mode: Mode): boolean {
   return mode === "md_json" || mode === "json";
 }
 
+/**
+ * Whether a failed answer has anything in it to send back as the assistant's turn. An empty or blank
+ * one is left out of a re-ask: Anthropic rejects it with a 400 that hides why the re-ask happened.
+ */
+export function hasAnswer(answer: string): boolean {
+  return answer.trim() !== "";
+}
+
 /** The parameters fieldstream reads itself and never sends. */
 export function withoutOwnParams(params: Body): Body {
   const {

@@ -2,7 +2,7 @@
 // sent through the official `openai` client and read back with the chat adapter.
 
 import { openaiChatEvents } from "../providers/index.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
@@ -114,7 +114,11 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
       const messages = (body.messages as Message[] | undefined) ?? [];
       return {
         ...body,
-        messages: [...messages, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        messages: [
+          ...messages,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

@@ -2,7 +2,7 @@
 // back with the Responses adapter.
 
 import { openaiResponsesEvents } from "../providers/index.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
 interface OpenAIResponsesClient {
@@ -75,7 +75,11 @@ export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
         typeof input === "string" ? [{ role: "user", content: input }] : [...((input as InputItem[]) ?? [])];
       return {
         ...body,
-        input: [...items, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        input: [
+          ...items,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

@@ -199,6 +199,55 @@ describe.each(clients)("%s", (client) => {
   });
 });
 
+describe("re-asking after an answer with nothing in it", () => {
+  /** The text of every assistant (or Gemini model) turn of a recorded request. */
+  function assistantTurns(body: Record<string, unknown>): string[] {
+    const turns = (body.messages ?? body.input ?? body.contents ?? []) as {
+      role?: string;
+      content?: string | { text?: string }[];
+      parts?: { text?: string }[];
+    }[];
+    const text = (blocks: { text?: string }[]) => blocks.map((block) => block.text ?? "").join("");
+    return turns
+      .filter((turn) => turn.role === "assistant" || turn.role === "model")
+      .map((turn) =>
+        turn.parts
+          ? text(turn.parts)
+          : typeof turn.content === "string"
+            ? turn.content
+            : text(turn.content ?? []),
+      );
+  }
+
+  const starts: [string, () => { final: Promise<unknown> }][] = [
+    ["openai", () => call("openai")],
+    [
+      "openai-responses",
+      () =>
+        instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), fast).responses.create({
+          model: "gpt-4o",
+          input: "x",
+          response_model: MeetingInfo,
+          stream: true,
+        }),
+    ],
+    ["anthropic", () => call("anthropic")],
+    ["gemini", () => call("gemini")],
+  ];
+
+  it.each(starts)("%s: sends no empty assistant turn", async (_name, start) => {
+    for (const empty of ["", " \n "]) {
+      mock.enqueue({ text: empty }, good);
+      const before = mock.requests.length;
+      expect(await start().final).toEqual(meetingAnswer);
+      const reask = mock.requests[before + 1]!.body as Record<string, unknown>;
+      for (const turn of assistantTurns(reask)) expect(turn.trim()).not.toBe("");
+      // The reason still reaches the model, in a user turn after the original question.
+      expect(JSON.stringify(reask)).toContain("Your previous answer");
+    }
+  });
+});
+
 describe("hooks and limits", () => {
   it("tells the hooks about requests, retries, partials and responses", async () => {
     const client = instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
