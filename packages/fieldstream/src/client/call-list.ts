@@ -57,6 +57,11 @@ export class CallList {
     while (this.isClosed() && this.waitingCount > 0) yield* this.advance();
   }
 
+  /** Whether the call being written has begun its value and not closed it yet. */
+  get isOpen(): boolean {
+    return this.current !== -1 && !this.isClosed();
+  }
+
   private isClosed(): boolean {
     return this.current === -1 || (this.opened && this.depth === 0 && !this.inString);
   }

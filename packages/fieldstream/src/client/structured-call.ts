@@ -1,7 +1,7 @@
 // One structured call: builds the request and drives an ObjectStream with it. Each attempt's provider
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
-import { IncompleteOutputError, ProviderError, RefusalError } from "../errors/index.js";
+import { IncompleteOutputError, JsonStreamError, ProviderError, RefusalError } from "../errors/index.js";
 import type { ProviderEvent } from "../providers/events.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
@@ -39,6 +39,12 @@ interface Channel {
   readonly listKey: string;
 }
 
+/** How an attempt's provider stream went, for judging why its answer failed. */
+interface AttemptReport {
+  /** The stream ended by itself (not given up, not broken) without a finish reason. */
+  readonly unfinished: boolean;
+}
+
 /**
  * Writes one attempt's provider events into the stream: the JSON text of the chosen channel, usage,
  * finish and reasoning. Throws a typed error when the answer was cut short, refused or broken.
@@ -47,7 +53,7 @@ async function pumpAttempt(
   writer: StreamWriter,
   open: (signal: AbortSignal) => Promise<AsyncIterable<ProviderEvent>>,
   channel: Channel,
-): Promise<void> {
+): Promise<AttemptReport> {
   const signal = writer.attemptSignal;
   let finish: Extract<ProviderEvent, { type: "finish" }> | undefined;
   let refusal: string | undefined;
@@ -107,12 +113,14 @@ async function pumpAttempt(
           });
       }
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.
-      if (signal.aborted) return;
+      if (signal.aborted) return { unfinished: false };
     }
   } catch (error) {
     throw toProviderError(error, signal);
   }
-  if (channel.kind === "tools") text(calls.end());
+  // A call cut off in a stream that stopped without a finish reason stays unterminated: closing the
+  // list around it would turn a dropped connection into the model's invalid JSON.
+  if (channel.kind === "tools" && !(finish === undefined && calls.isOpen)) text(calls.end());
   if (refusal !== undefined || finish?.reason === "refusal") throw new RefusalError(refusal ?? "");
   if (finish?.reason === "length") throw new IncompleteOutputError(finish.raw ?? "length", writer.partial);
   if (finish?.reason === "content-filter") {
@@ -124,6 +132,26 @@ async function pumpAttempt(
     // The model wrote text instead of calling the tool: hand the text over, it may well be the JSON.
     text(fallbackText);
   }
+  return { unfinished: finish === undefined };
+}
+
+/**
+ * Why the attempt failed, judged with how its stream went. Every provider ends a whole answer with a
+ * finish reason: JSON that runs out in a stream that stopped without one was cut in transit (a proxy
+ * or load balancer closing cleanly), not botched by the model, so it is retried, not re-asked.
+ */
+function attemptError(error: unknown, report: AttemptReport | undefined): unknown {
+  if (
+    report?.unfinished &&
+    error instanceof JsonStreamError &&
+    (error.code === "unexpected-end" || error.code === "no-value")
+  ) {
+    return new ProviderError(
+      "The connection ended before the answer did: the stream stopped without a finish reason, mid-JSON",
+      { retryable: true, cause: error },
+    );
+  }
+  return error;
 }
 
 /** The driver of a structured call: attempts until one gives a valid value or none may follow. */
@@ -144,8 +172,9 @@ function callDriver(
       const attempt = writer.attempt;
       hooks.emit("request", { provider: binding.provider, body, attempt });
       let outcome: AttemptOutcome;
+      let report: AttemptReport | undefined;
       try {
-        await pumpAttempt(writer, (signal) => binding.open(body, signal), channel);
+        report = await pumpAttempt(writer, (signal) => binding.open(body, signal), channel);
         hooks.emit("response", {
           provider: binding.provider,
           attempt,
@@ -161,7 +190,7 @@ function callDriver(
         writer.done(outcome.value);
         return;
       }
-      const error = outcome.error;
+      const error = attemptError(outcome.error, report);
       if (attempt > settings.maxRetries) {
         writer.fail(error);
         return;

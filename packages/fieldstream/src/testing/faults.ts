@@ -16,6 +16,11 @@ export interface StatusFault {
 /** Write this many bytes of the response body, then destroy the socket. */
 export interface DropFault {
   readonly dropAfterBytes: number;
+  /**
+   * End the body normally instead, after the last whole event that fits in those bytes, as a proxy
+   * that gives up on its upstream does: the client sees a stream that simply stops, with no error.
+   */
+  readonly clean?: boolean;
 }
 
 /** After this many content events, the provider's mid-stream error event, then the end of the stream. */
@@ -43,6 +48,10 @@ export function isStatusFault(fault: Fault | undefined): fault is StatusFault {
 export function dropAfter(fault: Fault | undefined): number | undefined {
   const bytes = (fault as DropFault | undefined)?.dropAfterBytes;
   return typeof bytes === "number" ? Math.max(0, bytes) : undefined;
+}
+
+export function isCleanDrop(fault: Fault | undefined): boolean {
+  return dropAfter(fault) !== undefined && (fault as DropFault).clean === true;
 }
 
 export const DEFAULT_ERROR_MESSAGE = "The server is overloaded. Please try again later.";

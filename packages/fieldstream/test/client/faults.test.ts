@@ -9,6 +9,7 @@ import * as z from "zod";
 import {
   FieldValidationError,
   IncompleteOutputError,
+  Iterable,
   instructor,
   JsonStreamError,
   ProviderError,
@@ -16,7 +17,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { type Fault, type MockProvider, type Script, startMockProvider } from "../../src/testing/index.js";
-import { MeetingInfo, meetingAnswer, meetingJson } from "../helpers/meeting.js";
+import { MeetingInfo, meetingAnswer, meetingJson, User } from "../helpers/meeting.js";
 
 let mock: MockProvider;
 beforeAll(async () => {
@@ -196,6 +197,92 @@ describe.each(clients)("%s", (client) => {
     await stream.final;
     expect(stream.usage?.inputTokens).toBeGreaterThanOrEqual(10);
     expect(stream.usage?.outputTokens).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe("a stream that stops cleanly in the middle of the answer", () => {
+  const tool: Script = { toolCalls: [{ name: "Response", arguments: meetingJson }], chunks: 20 };
+  const starts: [string, Script, (maxRetries: number) => { final: Promise<unknown>; attempt: number }][] = [
+    [
+      "openai tools",
+      tool,
+      (maxRetries) =>
+        instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+          ...fast,
+          maxRetries,
+        }).chat.completions.create({
+          model: "gpt-4o",
+          messages: [{ role: "user", content: "x" }],
+          response_model: MeetingInfo,
+          stream: true,
+        }),
+    ],
+    [
+      "openai-responses tools",
+      tool,
+      (maxRetries) =>
+        instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+          ...fast,
+          maxRetries,
+          mode: "tools",
+        }).responses.create({ model: "gpt-4o", input: "x", response_model: MeetingInfo, stream: true }),
+    ],
+    [
+      "anthropic tools",
+      tool,
+      (maxRetries) =>
+        instructor(new Anthropic({ apiKey: "t", baseURL: mock.url }), {
+          ...fast,
+          maxRetries,
+        }).messages.create({
+          model: "claude",
+          max_tokens: 1024,
+          messages: [{ role: "user", content: "x" }],
+          response_model: MeetingInfo,
+          stream: true,
+        }),
+    ],
+    ["gemini json_schema", good, (maxRetries) => call("gemini", { maxRetries })],
+  ];
+
+  it.each(starts)("%s: retried as a dropped connection, not re-asked", async (_name, script, start) => {
+    mock.enqueue({ ...script, fault: { dropAfterBytes: 1500, clean: true } }, script);
+    const before = mock.requests.length;
+    const stream = start(2);
+    expect(await stream.final).toEqual(meetingAnswer);
+    expect(stream.attempt).toBe(2);
+    // The same request again: nothing was wrong with the answer, only with its delivery.
+    expect(mock.requests[before + 1]!.body).toEqual(mock.requests[before]!.body);
+  });
+
+  it.each(starts)("%s: a retryable ProviderError once retries are spent", async (_name, script, start) => {
+    mock.enqueue({ ...script, fault: { dropAfterBytes: 1500, clean: true } });
+    const failure = await start(0).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect((failure as ProviderError).retryable).toBe(true);
+    expect((failure as ProviderError).cause).toBeInstanceOf(JsonStreamError);
+    expect((failure as Error).message).toMatch(/connection/i);
+  });
+
+  it("parallel_tools: retried, not re-asked, when a call is cut off", async () => {
+    const users: Script = {
+      toolCalls: meetingAnswer.users.map((user) => ({ name: "User", arguments: JSON.stringify(user) })),
+      chunks: 10,
+    };
+    mock.enqueue({ ...users, fault: { dropAfterBytes: 1500, clean: true } }, users);
+    const before = mock.requests.length;
+    const stream = instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
+      ...fast,
+      mode: "parallel_tools",
+    }).chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "x" }],
+      response_model: { schema: Iterable(User), name: "User" },
+      stream: true,
+    });
+    expect(await stream.final).toEqual(meetingAnswer.users);
+    expect(stream.attempt).toBe(2);
+    expect(mock.requests[before + 1]!.body).toEqual(mock.requests[before]!.body);
   });
 });
 
