@@ -1,7 +1,14 @@
 // One structured call: builds the request and drives an ObjectStream with it. Each attempt's provider
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
-import { IncompleteOutputError, JsonStreamError, ProviderError, RefusalError } from "../errors/index.js";
+import {
+  IncompleteOutputError,
+  JsonStreamError,
+  NoObjectError,
+  type NoObjectReason,
+  ProviderError,
+  RefusalError,
+} from "../errors/index.js";
 import type { ProviderEvent } from "../providers/events.js";
 import type { DeepPartial } from "../schema/deep-partial.js";
 import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
@@ -39,10 +46,12 @@ interface Channel {
   readonly listKey: string;
 }
 
-/** How an attempt's provider stream went, for judging why its answer failed. */
+/** How an attempt's provider stream went, filled in as it goes, for judging why its answer failed. */
 interface AttemptReport {
   /** The stream ended by itself (not given up, not broken) without a finish reason. */
-  readonly unfinished: boolean;
+  unfinished: boolean;
+  /** The model began the forced tool call (tools mode). */
+  calledTool: boolean;
 }
 
 /**
@@ -53,7 +62,8 @@ async function pumpAttempt(
   writer: StreamWriter,
   open: (signal: AbortSignal) => Promise<AsyncIterable<ProviderEvent>>,
   channel: Channel,
-): Promise<AttemptReport> {
+  report: AttemptReport,
+): Promise<void> {
   const signal = writer.attemptSignal;
   let finish: Extract<ProviderEvent, { type: "finish" }> | undefined;
   let refusal: string | undefined;
@@ -73,6 +83,7 @@ async function pumpAttempt(
           else fallbackText += event.delta;
           break;
         case "tool-call":
+          if (event.index === 0) report.calledTool = true;
           writer.write({
             type: "tool-call",
             index: event.index,
@@ -113,11 +124,12 @@ async function pumpAttempt(
           });
       }
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.
-      if (signal.aborted) return { unfinished: false };
+      if (signal.aborted) return;
     }
   } catch (error) {
     throw toProviderError(error, signal);
   }
+  report.unfinished = finish === undefined;
   // A call cut off in a stream that stopped without a finish reason stays unterminated: closing the
   // list around it would turn a dropped connection into the model's invalid JSON.
   if (channel.kind === "tools" && !(finish === undefined && calls.isOpen)) text(calls.end());
@@ -132,7 +144,6 @@ async function pumpAttempt(
     // The model wrote text instead of calling the tool: hand the text over, it may well be the JSON.
     text(fallbackText);
   }
-  return { unfinished: finish === undefined };
 }
 
 /**
@@ -140,9 +151,14 @@ async function pumpAttempt(
  * finish reason: JSON that runs out in a stream that stopped without one was cut in transit (a proxy
  * or load balancer closing cleanly), not botched by the model, so it is retried, not re-asked.
  */
-function attemptError(error: unknown, report: AttemptReport | undefined): unknown {
+function attemptError(
+  outcome: Extract<AttemptOutcome, { ok: false }>,
+  report: AttemptReport,
+  channel: Channel,
+): unknown {
+  const error = outcome.error;
   if (
-    report?.unfinished &&
+    report.unfinished &&
     error instanceof JsonStreamError &&
     (error.code === "unexpected-end" || error.code === "no-value")
   ) {
@@ -151,7 +167,16 @@ function attemptError(error: unknown, report: AttemptReport | undefined): unknow
       { retryable: true, cause: error },
     );
   }
+  // Not a JSON error at all: the model wrote prose, or nothing. Saying so beats `Unexpected "T"`.
+  if (error instanceof JsonStreamError && !outcome.started) {
+    return new NoObjectError(noObjectReason(outcome.text, report, channel), outcome.text, { cause: error });
+  }
   return error;
+}
+
+function noObjectReason(text: string, report: AttemptReport, channel: Channel): NoObjectReason {
+  if (text.trim() !== "") return "prose";
+  return channel.kind === "tool" && !report.calledTool ? "no-tool-call" : "empty";
 }
 
 /** The driver of a structured call: attempts until one gives a valid value or none may follow. */
@@ -172,9 +197,9 @@ function callDriver(
       const attempt = writer.attempt;
       hooks.emit("request", { provider: binding.provider, body, attempt });
       let outcome: AttemptOutcome;
-      let report: AttemptReport | undefined;
+      const report: AttemptReport = { unfinished: false, calledTool: false };
       try {
-        report = await pumpAttempt(writer, (signal) => binding.open(body, signal), channel);
+        await pumpAttempt(writer, (signal) => binding.open(body, signal), channel, report);
         hooks.emit("response", {
           provider: binding.provider,
           attempt,
@@ -190,13 +215,13 @@ function callDriver(
         writer.done(outcome.value);
         return;
       }
-      const error = attemptError(outcome.error, report);
+      const error = attemptError(outcome, report, channel);
       if (attempt > settings.maxRetries) {
         writer.fail(error);
         return;
       }
       if (isAnswerFailure(error)) {
-        body = binding.reask(body, outcome.text, reaskMessage(error), mode);
+        body = binding.reask(body, outcome.text, reaskMessage(error, channel.kind), mode);
       } else if (error instanceof ProviderError && error.retryable) {
         try {
           await sleep(backoffDelay(attempt, settings.retryDelay, error.retryAfterMs), writer.signal);

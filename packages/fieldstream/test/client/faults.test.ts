@@ -12,6 +12,9 @@ import {
   Iterable,
   instructor,
   JsonStreamError,
+  type Mode,
+  NoObjectError,
+  type NoObjectReason,
   ProviderError,
   RefusalError,
   ValidationError,
@@ -283,6 +286,89 @@ describe("a stream that stops cleanly in the middle of the answer", () => {
     expect(await stream.final).toEqual(meetingAnswer.users);
     expect(stream.attempt).toBe(2);
     expect(mock.requests[before + 1]!.body).toEqual(mock.requests[before]!.body);
+  });
+});
+
+describe("an answer with no JSON value in it", () => {
+  const openai = (mode: Mode, maxRetries: number) =>
+    instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), { ...fast, mode, maxRetries });
+  const chat = (mode: Mode, maxRetries: number) =>
+    openai(mode, maxRetries).chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "x" }],
+      response_model: MeetingInfo,
+      stream: true,
+    });
+  const anthropic = (mode: Mode, maxRetries: number) =>
+    instructor(new Anthropic({ apiKey: "t", baseURL: mock.url }), {
+      ...fast,
+      mode,
+      maxRetries,
+    }).messages.create({
+      model: "claude",
+      max_tokens: 1024,
+      messages: [{ role: "user", content: "x" }],
+      response_model: MeetingInfo,
+      stream: true,
+    });
+  const gemini = (mode: Mode, maxRetries: number) =>
+    instructor(new GoogleGenAI({ apiKey: "t", httpOptions: { baseUrl: mock.url } }), {
+      ...fast,
+      mode,
+      maxRetries,
+    }).models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: "x",
+      response_model: MeetingInfo,
+    });
+  const responses = (mode: Mode, maxRetries: number) =>
+    openai(mode, maxRetries).responses.create({
+      model: "gpt-4o",
+      input: "x",
+      response_model: MeetingInfo,
+      stream: true,
+    });
+  const prose = "The meeting is on Tuesday, I think.";
+  const cases: [string, (maxRetries: number) => { final: Promise<unknown> }, Script, NoObjectReason][] = [
+    ["openai tools, prose instead of a tool call", (n) => chat("tools", n), { text: prose }, "prose"],
+    ["openai tools, nothing at all", (n) => chat("tools", n), { text: "" }, "no-tool-call"],
+    ["openai json, prose with no value", (n) => chat("json", n), { text: prose }, "prose"],
+    ["openai json_schema, nothing at all", (n) => chat("json_schema", n), { text: "" }, "empty"],
+    ["openai-responses json_schema, prose", (n) => responses("json_schema", n), { text: prose }, "prose"],
+    ["anthropic tools, prose instead of a tool call", (n) => anthropic("tools", n), { text: prose }, "prose"],
+    [
+      "openai tools, a tool call with no arguments",
+      (n) => chat("tools", n),
+      { toolCalls: [{ name: "Response", arguments: "" }] },
+      "empty",
+    ],
+    ["anthropic md_json, prose with no fence", (n) => anthropic("md_json", n), { text: prose }, "prose"],
+    ["gemini json_schema, nothing at all", (n) => gemini("json_schema", n), { text: "" }, "empty"],
+    ["gemini tools, prose instead of a function call", (n) => gemini("tools", n), { text: prose }, "prose"],
+  ];
+
+  it.each(cases)("%s: a NoObjectError saying what came instead", async (_name, start, script, reason) => {
+    mock.enqueue(script);
+    const failure = await start(0).final.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NoObjectError);
+    expect((failure as NoObjectError).reason).toBe(reason);
+    if (reason === "prose") expect(prose.startsWith((failure as NoObjectError).text)).toBe(true);
+    expect((failure as Error).message).not.toMatch(/Unexpected/);
+  });
+
+  it.each(cases)("%s: re-asked with what to do instead", async (_name, start, script) => {
+    const tools = _name.includes("tools");
+    const answer: Script = tools ? { toolCalls: [{ name: "Response", arguments: meetingJson }] } : good;
+    mock.enqueue(script, answer);
+    const before = mock.requests.length;
+    expect(await start(1).final).toEqual(meetingAnswer);
+    const reask = JSON.stringify(mock.requests[before + 1]!.body);
+    expect(reask).toMatch(tools ? /call the tool/i : /no JSON value|was empty/i);
+  });
+
+  it("still reads a fenced value after prose in a text mode", async () => {
+    mock.enqueue({ text: `${prose}\n\`\`\`json\n${meetingJson}\n\`\`\`` });
+    expect(await anthropic("md_json", 0).final).toEqual(meetingAnswer);
   });
 });
 
