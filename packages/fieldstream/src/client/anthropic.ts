@@ -2,7 +2,14 @@
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
 import { anthropicEvents } from "../providers/index.js";
-import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
 
@@ -59,9 +66,9 @@ export function anthropicBinding(client: AnthropicClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.messages.create(body, { signal, maxRetries: 0 })) as AsyncIterable<never>;
-      return anthropicEvents(stream);
+      return anthropicEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const messages = (body.messages as unknown[] | undefined) ?? [];

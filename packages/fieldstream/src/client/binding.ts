@@ -20,8 +20,11 @@ export interface Binding {
   readonly defaultMode: Mode;
   /** The request of a first attempt: the user's parameters plus what the mode needs. */
   request(params: Body, model: ResolvedModel, mode: Mode): Body;
-  /** Sends the request; aborting `signal` cancels the HTTP request. */
-  open(body: Body, signal: AbortSignal): Promise<AsyncIterable<ProviderEvent>>;
+  /**
+   * Sends the request; aborting `signal` cancels the HTTP request. `alive` is called for each chunk
+   * the SDK reads, whether or not it becomes an event.
+   */
+  open(body: Body, signal: AbortSignal, alive?: () => void): Promise<AsyncIterable<ProviderEvent>>;
   /** The request of the next attempt: the conversation with the failed answer and the reason. */
   reask(body: Body, answer: string, reason: string, mode: Mode): Body;
 }
@@ -42,6 +45,14 @@ export function isLenient(mode: Mode): boolean {
  */
 export function hasAnswer(answer: string): boolean {
   return answer.trim() !== "";
+}
+
+/** The SDK's stream, calling `alive` as each chunk arrives. */
+export async function* withSignsOfLife<T>(stream: AsyncIterable<T>, alive?: () => void): AsyncGenerator<T> {
+  for await (const chunk of stream) {
+    alive?.();
+    yield chunk;
+  }
 }
 
 /** The parameters fieldstream reads itself and never sends. */

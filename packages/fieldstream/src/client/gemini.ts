@@ -2,7 +2,14 @@
 // call, including Gemini 3's streamed arguments), plus the text modes via a system instruction.
 
 import { geminiEvents } from "../providers/index.js";
-import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
 
@@ -69,10 +76,10 @@ export function geminiBinding(client: GeminiClient): Binding {
       body.config = config;
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const config = { ...(body.config as Body), abortSignal: signal };
       const stream = (await client.models.generateContentStream({ ...body, config })) as AsyncIterable<never>;
-      return geminiEvents(stream);
+      return geminiEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       // A copy: the request of the attempt before keeps its own list.

@@ -2,7 +2,14 @@
 // sent through the official `openai` client and read back with the chat adapter.
 
 import { openaiChatEvents } from "../providers/index.js";
-import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
@@ -103,12 +110,12 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.chat.completions.create(body, {
         signal,
         maxRetries: 0,
       })) as AsyncIterable<never>;
-      return openaiChatEvents(stream);
+      return openaiChatEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const messages = (body.messages as Message[] | undefined) ?? [];

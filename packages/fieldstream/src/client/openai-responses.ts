@@ -2,7 +2,14 @@
 // back with the Responses adapter.
 
 import { openaiResponsesEvents } from "../providers/index.js";
-import { type Binding, type Body, hasAnswer, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
 interface OpenAIResponsesClient {
@@ -65,9 +72,9 @@ export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.responses.create(body, { signal, maxRetries: 0 })) as AsyncIterable<never>;
-      return openaiResponsesEvents(stream);
+      return openaiResponsesEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const input = body.input;

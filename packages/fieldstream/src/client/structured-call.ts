@@ -2,6 +2,7 @@
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
 import {
+  IdleTimeoutError,
   IncompleteOutputError,
   JsonStreamError,
   NoObjectError,
@@ -15,6 +16,7 @@ import type { ElementOf, InputOf, OutputOf } from "../schema/infer.js";
 import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/events.js";
 import { ObjectStream } from "../stream/object-stream.js";
 import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
+import { follow } from "../util/signals.js";
 import { sleep } from "../util/sleep.js";
 import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
 import { CallList } from "./call-list.js";
@@ -33,6 +35,8 @@ export interface CallSettings {
   readonly onInvalidField: "continue" | "abort";
   readonly signal: AbortSignal | undefined;
   readonly hooks: Hooks;
+  /** How long an attempt may go without a chunk from the provider before it is cancelled; 0: no limit. */
+  readonly idleTimeoutMs: number;
 }
 
 /** The stream of a model call: an ObjectStream, with usage and finish reason folded from its events. */
@@ -60,9 +64,10 @@ interface AttemptReport {
  */
 async function pumpAttempt(
   writer: StreamWriter,
-  open: (signal: AbortSignal) => Promise<AsyncIterable<ProviderEvent>>,
+  open: (signal: AbortSignal, alive: () => void) => Promise<AsyncIterable<ProviderEvent>>,
   channel: Channel,
   report: AttemptReport,
+  idle: { readonly ms: number; readonly what: string },
 ): Promise<void> {
   const signal = writer.attemptSignal;
   let finish: Extract<ProviderEvent, { type: "finish" }> | undefined;
@@ -72,8 +77,25 @@ async function pumpAttempt(
   let textIndex: number | undefined;
   const calls = new CallList(channel.listKey);
   const text = (delta: string) => writer.write({ type: "text", text: delta });
+  // The request's own signal: the attempt's, plus the idle timer. The SDKs' own `timeout` stops
+  // counting once the response has begun, so a stream that goes silent would hang forever.
+  const request = new AbortController();
+  const release = follow(request, signal);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSign = performance.now();
+  // Every chunk the SDK reads is a sign of life, events the adapters skip included (a preamble, a
+  // keep-alive); the timer only checks the time since the last one, so a chunk costs no timer.
+  const alive = () => {
+    lastSign = performance.now();
+  };
+  const check = () => {
+    const quiet = performance.now() - lastSign;
+    if (quiet >= idle.ms) request.abort(new IdleTimeoutError(idle.ms, idle.what));
+    else timer = setTimeout(check, idle.ms - quiet);
+  };
+  if (idle.ms > 0) timer = setTimeout(check, idle.ms);
   try {
-    for await (const event of await open(signal)) {
+    for await (const event of await open(request.signal, alive)) {
       switch (event.type) {
         case "text":
           // The first text output carries the answer; its index differs by API (choice, output item).
@@ -126,8 +148,13 @@ async function pumpAttempt(
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.
       if (signal.aborted) return;
     }
+    // Some SDKs end a cancelled stream quietly instead of throwing: the silence must not pass for its end.
+    if (request.signal.aborted) throw request.signal.reason;
   } catch (error) {
-    throw toProviderError(error, signal);
+    throw toProviderError(error, request.signal);
+  } finally {
+    clearTimeout(timer);
+    release();
   }
   report.unfinished = finish === undefined;
   // A call cut off in a stream that stopped without a finish reason stays unterminated: closing the
@@ -191,6 +218,7 @@ function callDriver(
   const mode = settings.mode;
   const hooks = settings.hooks;
   const channel: Channel = { kind: channelOf(mode), listKey: model.iterable?.key ?? "items" };
+  const idle = { ms: settings.idleTimeoutMs, what: `The provider (${binding.provider})` };
   return async (writer) => {
     let body = first;
     for (;;) {
@@ -199,7 +227,13 @@ function callDriver(
       let outcome: AttemptOutcome;
       const report: AttemptReport = { unfinished: false, calledTool: false };
       try {
-        await pumpAttempt(writer, (signal) => binding.open(body, signal), channel, report);
+        await pumpAttempt(
+          writer,
+          (signal, alive) => binding.open(body, signal, alive),
+          channel,
+          report,
+          idle,
+        );
         hooks.emit("response", {
           provider: binding.provider,
           attempt,
@@ -222,9 +256,10 @@ function callDriver(
       }
       if (isAnswerFailure(error)) {
         body = binding.reask(body, outcome.text, reaskMessage(error, channel.kind), mode);
-      } else if (error instanceof ProviderError && error.retryable) {
+      } else if ((error instanceof ProviderError || error instanceof IdleTimeoutError) && error.retryable) {
         try {
-          await sleep(backoffDelay(attempt, settings.retryDelay, error.retryAfterMs), writer.signal);
+          const retryAfterMs = error instanceof ProviderError ? error.retryAfterMs : undefined;
+          await sleep(backoffDelay(attempt, settings.retryDelay, retryAfterMs), writer.signal);
         } catch {
           return;
         }

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import {
   FieldValidationError,
+  IdleTimeoutError,
   IncompleteOutputError,
   Iterable,
   instructor,
@@ -45,12 +46,37 @@ afterEach(() => {
 const fast = { retryDelay: { baseMs: 1, maxMs: 5 } };
 const good: Script = { text: meetingJson, chunks: 6 };
 
-type Client = "openai" | "anthropic" | "gemini";
+type Client = "openai" | "openai-responses" | "anthropic" | "gemini";
+
+interface CallTestOptions {
+  readonly maxRetries?: number;
+  readonly signal?: AbortSignal;
+  /** The client's idle timeout. */
+  readonly idleTimeoutMs?: number;
+  /** The call's own idle timeout. */
+  readonly callIdleTimeoutMs?: number;
+}
 
 /** A streamed structured call in json-ish text mode on the given provider. */
-function call(client: Client, options: { maxRetries?: number; signal?: AbortSignal } = {}) {
-  const settings = { ...fast, maxRetries: options.maxRetries ?? 2 };
-  const callOptions = options.signal ? { signal: options.signal } : undefined;
+function call(client: Client, options: CallTestOptions = {}) {
+  const settings = {
+    ...fast,
+    maxRetries: options.maxRetries ?? 2,
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+  };
+  const callOptions =
+    options.signal || options.callIdleTimeoutMs !== undefined
+      ? {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.callIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.callIdleTimeoutMs } : {}),
+        }
+      : undefined;
+  if (client === "openai-responses") {
+    return instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), settings).responses.create(
+      { model: "gpt-4o", input: "x", response_model: MeetingInfo, stream: true },
+      callOptions,
+    );
+  }
   if (client === "openai") {
     return instructor(new OpenAI({ apiKey: "t", baseURL: `${mock.url}/v1` }), {
       ...settings,
@@ -420,6 +446,63 @@ describe("re-asking after an answer with nothing in it", () => {
     }
   });
 });
+
+describe.each(["openai", "openai-responses", "anthropic", "gemini"] as const)(
+  "idle timeout, %s",
+  (client) => {
+    it("gives up on a stream that goes silent, and retries it like a dropped connection", async () => {
+      mock.enqueue({ ...good, fault: { stallAfter: 3 } }, good);
+      const before = mock.requests.length;
+      const stream = call(client, { idleTimeoutMs: 100 });
+      expect(await stream.final).toEqual(meetingAnswer);
+      expect(stream.attempt).toBe(2);
+      expect(mock.requests[before + 1]!.body).toEqual(mock.requests[before]!.body);
+    });
+
+    it("fails with IdleTimeoutError once retries are spent, even before the first event", async () => {
+      for (const stallAfter of [3, 0]) {
+        mock.enqueue({ ...good, fault: { stallAfter } });
+        const started = Date.now();
+        const failure = await call(client, { idleTimeoutMs: 100, maxRetries: 0 }).final.catch(
+          (e: unknown) => e,
+        );
+        expect(failure).toBeInstanceOf(IdleTimeoutError);
+        expect((failure as IdleTimeoutError).idleMs).toBe(100);
+        expect((failure as IdleTimeoutError).retryable).toBe(true);
+        expect(Date.now() - started).toBeLessThan(2000);
+      }
+    });
+
+    it("counts from the last event, so a slow but steady stream is not cut", async () => {
+      mock.enqueue({ ...good, chunks: 60, delayMs: 40 });
+      const started = Date.now();
+      const stream = call(client, { idleTimeoutMs: 150, maxRetries: 0 });
+      expect(await stream.final).toEqual(meetingAnswer);
+      expect(Date.now() - started).toBeGreaterThan(150);
+    });
+
+    it("takes the call's own timeout over the client's; 0 turns it off", async () => {
+      mock.enqueue({ ...good, fault: { stallAfter: 2 } });
+      const failure = await call(client, {
+        idleTimeoutMs: 0,
+        callIdleTimeoutMs: 100,
+        maxRetries: 0,
+      }).final.catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(IdleTimeoutError);
+
+      mock.enqueue({ ...good, fault: { stallAfter: 2 } });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("waited long enough")), 400);
+      const waited = await call(client, {
+        idleTimeoutMs: 100,
+        callIdleTimeoutMs: 0,
+        maxRetries: 0,
+        signal: controller.signal,
+      }).final.catch((e: unknown) => e);
+      expect((waited as Error).message).toBe("waited long enough");
+    });
+  },
+);
 
 describe("hooks and limits", () => {
   it("tells the hooks about requests, retries, partials and responses", async () => {
