@@ -3,7 +3,14 @@
 
 import { anthropicEvents } from "../providers/index.js";
 import { API_MODES } from "./api-modes.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
 
@@ -59,15 +66,20 @@ export function anthropicBinding(client: AnthropicClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.messages.create(body, { signal, maxRetries: 0 })) as AsyncIterable<never>;
-      return anthropicEvents(stream);
+      return anthropicEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const messages = (body.messages as unknown[] | undefined) ?? [];
+      // Without an answer the reason follows the user's turn, which the API merges into one.
       return {
         ...body,
-        messages: [...messages, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        messages: [
+          ...messages,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

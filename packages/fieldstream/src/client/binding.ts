@@ -20,8 +20,11 @@ export interface Binding {
   readonly defaultMode: Mode;
   /** The request of a first attempt: the user's parameters plus what the mode needs. */
   request(params: Body, model: ResolvedModel, mode: Mode): Body;
-  /** Sends the request; aborting `signal` cancels the HTTP request. */
-  open(body: Body, signal: AbortSignal): Promise<AsyncIterable<ProviderEvent>>;
+  /**
+   * Sends the request; aborting `signal` cancels the HTTP request. `alive` is called for each chunk
+   * the SDK reads, whether or not it becomes an event.
+   */
+  open(body: Body, signal: AbortSignal, alive?: () => void): Promise<AsyncIterable<ProviderEvent>>;
   /** The request of the next attempt: the conversation with the failed answer and the reason. */
   reask(body: Body, answer: string, reason: string, mode: Mode): Body;
 }
@@ -34,6 +37,22 @@ export function channelOf(mode: Mode): "tool" | "tools" | "text" {
 /** The text modes may wrap the JSON in prose or a fence. */
 export function isLenient(mode: Mode): boolean {
   return mode === "md_json" || mode === "json";
+}
+
+/**
+ * Whether a failed answer has anything in it to send back as the assistant's turn. An empty or blank
+ * one is left out of a re-ask: Anthropic rejects it with a 400 that hides why the re-ask happened.
+ */
+export function hasAnswer(answer: string): boolean {
+  return answer.trim() !== "";
+}
+
+/** The SDK's stream, calling `alive` as each chunk arrives. */
+export async function* withSignsOfLife<T>(stream: AsyncIterable<T>, alive?: () => void): AsyncGenerator<T> {
+  for await (const chunk of stream) {
+    alive?.();
+    yield chunk;
+  }
 }
 
 /** The parameters fieldstream reads itself and never sends. */

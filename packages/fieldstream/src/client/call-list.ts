@@ -1,16 +1,26 @@
 // Parallel tool calls as one JSON list: each call's arguments are written out in call order as they
 // stream, so interleaved calls still give the valid JSON of `{"items":[call0,call1,...]}`.
 
+import { ProviderError } from "../errors/index.js";
+
+/**
+ * The most parallel tool calls one answer may have. Far beyond any real answer (each call costs
+ * tokens), it only stops a broken or hostile stream from numbering a call in the billions.
+ */
+export const MAX_TOOL_CALLS = 1 << 20;
+
 /**
  * Joins parallel tool calls into the JSON of one list, `{"items":[call0,call1,...]}`, in call order.
  * A call is written out as it streams; pieces of later calls wait until the one being written has
- * closed its JSON object, so that interleaved streams still give valid JSON.
+ * closed its JSON object, so that interleaved streams still give valid JSON. Every piece is handled
+ * in constant time (plus its length), however many calls are waiting.
  */
 export class CallList {
   /** The call being written out, or -1 before the first. */
   private current = -1;
-  private readonly waiting = new Map<number, string[]>();
-  private readonly closed = new Set<number>();
+  /** Pieces of calls after the current one, by call index; a hole where no call began. */
+  private readonly waiting: (string[] | undefined)[] = [];
+  private waitingCount = 0;
   /** Nesting depth and string state of the call being written, to know when its value is closed. */
   private depth = 0;
   private inString = false;
@@ -21,6 +31,13 @@ export class CallList {
   constructor(private readonly key: string) {}
 
   *delta(index: number, text: string): Generator<string> {
+    if (!Number.isInteger(index) || index < 0 || index >= MAX_TOOL_CALLS) {
+      // Checked before anything is stored: an index in the billions must not size an array.
+      throw new ProviderError(
+        `The provider numbered a tool call ${index}; at most ${MAX_TOOL_CALLS} parallel tool calls are read`,
+        { retryable: false },
+      );
+    }
     if (!this.started) {
       this.started = true;
       yield `{${JSON.stringify(this.key)}:[`;
@@ -28,13 +45,21 @@ export class CallList {
     if (index === this.current) {
       yield text;
       this.track(text);
-    } else if (index > this.current && !this.closed.has(index)) {
-      const queue = this.waiting.get(index) ?? [];
-      queue.push(text);
-      this.waiting.set(index, queue);
+    } else if (index > this.current) {
+      const queue = this.waiting[index];
+      if (queue) queue.push(text);
+      else {
+        this.waiting[index] = [text];
+        this.waitingCount++;
+      }
     }
     // A piece of a call already written out cannot be placed any more and is dropped.
-    while (this.isClosed() && this.waiting.size > 0) yield* this.advance();
+    while (this.isClosed() && this.waitingCount > 0) yield* this.advance();
+  }
+
+  /** Whether the call being written has begun its value and not closed it yet. */
+  get isOpen(): boolean {
+    return this.current !== -1 && !this.isClosed();
   }
 
   private isClosed(): boolean {
@@ -59,15 +84,23 @@ export class CallList {
     }
   }
 
+  /**
+   * The lowest waiting call, taken out of the queue. Nothing waits at or below the current call, and
+   * the current call only moves forward, so the search never passes the same hole twice.
+   */
+  private take(): [number, string[]] {
+    let next = this.current + 1;
+    let queue = this.waiting[next];
+    while (queue === undefined) queue = this.waiting[++next];
+    this.waiting[next] = undefined;
+    this.waitingCount--;
+    return [next, queue];
+  }
+
   /** Moves on to the lowest call that has begun, writing out what it sent so far. */
   private *advance(): Generator<string> {
-    const next = Math.min(...this.waiting.keys());
-    const queue = this.waiting.get(next)!;
-    this.waiting.delete(next);
-    if (this.current !== -1) {
-      this.closed.add(this.current);
-      yield ",";
-    }
+    const [next, queue] = this.take();
+    if (this.current !== -1) yield ",";
     this.current = next;
     this.depth = 0;
     this.inString = false;
@@ -81,11 +114,11 @@ export class CallList {
   /** Closes the list, writing out calls that were still waiting, in order. */
   end(): string {
     let out = this.started ? "" : `{${JSON.stringify(this.key)}:[`;
-    for (const index of [...this.waiting.keys()].sort((a, b) => a - b)) {
-      out += (this.current === -1 ? "" : ",") + this.waiting.get(index)!.join("");
-      this.current = index;
+    while (this.waitingCount > 0) {
+      const [next, queue] = this.take();
+      out += (this.current === -1 ? "" : ",") + queue.join("");
+      this.current = next;
     }
-    this.waiting.clear();
     return `${out}]}`;
   }
 }

@@ -3,7 +3,14 @@
 
 import { geminiEvents } from "../providers/index.js";
 import { API_MODES } from "./api-modes.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel } from "./response-model.js";
 
@@ -69,20 +76,30 @@ export function geminiBinding(client: GeminiClient): Binding {
       body.config = config;
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const config = { ...(body.config as Body), abortSignal: signal };
       const stream = (await client.models.generateContentStream({ ...body, config })) as AsyncIterable<never>;
-      return geminiEvents(stream);
+      return geminiEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
-      return {
-        ...body,
-        contents: [
-          ...contentsOf(body.contents),
+      // A copy: the request of the attempt before keeps its own list.
+      const contents = [...contentsOf(body.contents)];
+      if (hasAnswer(answer)) {
+        contents.push(
           { role: "model", parts: [{ text: answer }] },
           { role: "user", parts: [{ text: reason }] },
-        ],
-      };
+        );
+        return { ...body, contents };
+      }
+      // No model turn to put in between: the reason joins the user's last turn, since Gemini may
+      // reject two user turns in a row.
+      const last = contents.at(-1) as Content | undefined;
+      if (last?.role === "user" && Array.isArray(last.parts)) {
+        contents[contents.length - 1] = { ...last, parts: [...last.parts, { text: reason }] };
+      } else {
+        contents.push({ role: "user", parts: [{ text: reason }] });
+      }
+      return { ...body, contents };
     },
   };
 }

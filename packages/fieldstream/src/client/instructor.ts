@@ -26,6 +26,24 @@ export interface InstructorOptions {
    * while retries remain; `"continue"` reads the answer to its end first.
    */
   readonly onInvalidField?: "abort" | "continue";
+  /**
+   * How long a call may go without anything from the provider (any streamed event, keep-alives
+   * included) before its request is cancelled with an `IdleTimeoutError`, which is retried like a
+   * dropped connection. Counted from the request, so it also bounds the wait for the first event.
+   * Default 60 s; 0 turns it off. Raise it for models that think silently for longer before they write.
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+/** The idle timeout when neither the client nor the call sets one. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** A timer longer than this fires at once (Node clamps it to 1 ms), so it counts as none. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+function idleTimeout(ms: number): number {
+  if (!(ms >= 0)) throw new RangeError(`fieldstream: idleTimeoutMs must be 0 or more, not ${ms}`);
+  return ms > LONGEST_TIMER_MS ? 0 : ms;
 }
 
 /** What a structured call adds to the SDK's own parameters. */
@@ -41,6 +59,8 @@ export interface StructuredParams<S> {
 /** Request options, as the SDKs take them: `signal` cancels the call. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /** Overrides the client's `idleTimeoutMs` for this call (0: no limit). */
+  readonly idleTimeoutMs?: number;
 }
 
 type FirstParam<F> = F extends (body: infer B, ...rest: never[]) => unknown ? B : never;
@@ -127,12 +147,15 @@ export function instructor<C extends object>(client: C, options: InstructorOptio
         (params.on_invalid_field as "abort" | "continue" | undefined) ?? options.onInvalidField ?? "abort",
       signal: call?.signal,
       hooks,
+      idleTimeoutMs: idleTimeout(call?.idleTimeoutMs ?? options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
     };
   };
   const structured = (binding: Binding, original: Method | undefined, alwaysStream: boolean | undefined) =>
     function create(params: Body, call?: CallOptions) {
       if (params?.response_model === undefined) {
-        return (original as (...args: unknown[]) => unknown)(params, call);
+        // The SDK gets its own request options only.
+        const { idleTimeoutMs: _idle, ...sdkOptions } = call ?? {};
+        return (original as (...args: unknown[]) => unknown)(params, call && sdkOptions);
       }
       const stream = structuredCall(binding, params, settingsFor(binding, params, call));
       const streaming = alwaysStream ?? params.stream === true;

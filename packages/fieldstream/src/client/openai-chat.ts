@@ -3,7 +3,14 @@
 
 import { openaiChatEvents } from "../providers/index.js";
 import { API_MODES } from "./api-modes.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { formatInstruction } from "./prompts.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
@@ -103,18 +110,22 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.chat.completions.create(body, {
         signal,
         maxRetries: 0,
       })) as AsyncIterable<never>;
-      return openaiChatEvents(stream);
+      return openaiChatEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const messages = (body.messages as Message[] | undefined) ?? [];
       return {
         ...body,
-        messages: [...messages, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        messages: [
+          ...messages,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

@@ -3,7 +3,14 @@
 
 import { openaiResponsesEvents } from "../providers/index.js";
 import { API_MODES } from "./api-modes.js";
-import { type Binding, type Body, type Mode, withoutOwnParams } from "./binding.js";
+import {
+  type Binding,
+  type Body,
+  hasAnswer,
+  type Mode,
+  withoutOwnParams,
+  withSignsOfLife,
+} from "./binding.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
 
 interface OpenAIResponsesClient {
@@ -65,9 +72,9 @@ export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
       }
       return body;
     },
-    async open(body: Body, signal: AbortSignal) {
+    async open(body: Body, signal: AbortSignal, alive?: () => void) {
       const stream = (await client.responses.create(body, { signal, maxRetries: 0 })) as AsyncIterable<never>;
-      return openaiResponsesEvents(stream);
+      return openaiResponsesEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
       const input = body.input;
@@ -75,7 +82,11 @@ export function openaiResponsesBinding(client: OpenAIResponsesClient): Binding {
         typeof input === "string" ? [{ role: "user", content: input }] : [...((input as InputItem[]) ?? [])];
       return {
         ...body,
-        input: [...items, { role: "assistant", content: answer }, { role: "user", content: reason }],
+        input: [
+          ...items,
+          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+          { role: "user", content: reason },
+        ],
       };
     },
   };

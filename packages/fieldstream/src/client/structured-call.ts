@@ -1,12 +1,20 @@
 // One structured call: builds the request and drives an ObjectStream with it. Each attempt's provider
 // events become the stream's events; after a failed attempt it re-asks, retries after a pause, or stops.
 
-import { IncompleteOutputError, ProviderError, RefusalError } from "../errors/index.js";
+import {
+  IdleTimeoutError,
+  IncompleteOutputError,
+  JsonStreamError,
+  NoObjectError,
+  type NoObjectReason,
+  ProviderError,
+  RefusalError,
+} from "../errors/index.js";
 import type { ProviderEvent } from "../providers/index.js";
 import type { DeepPartial, ElementOf, InputOf, OutputOf } from "../schema/internal.js";
 import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/index.js";
 import { ObjectStream } from "../stream/index.js";
-import { type BackoffOptions, backoffDelay, sleep } from "../util/index.js";
+import { type BackoffOptions, backoffDelay, follow, sleep } from "../util/index.js";
 import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
 import { CallList } from "./call-list.js";
 import type { Hooks } from "./hooks.js";
@@ -24,6 +32,8 @@ export interface CallSettings {
   readonly onInvalidField: "continue" | "abort";
   readonly signal: AbortSignal | undefined;
   readonly hooks: Hooks;
+  /** How long an attempt may go without a chunk from the provider before it is cancelled; 0: no limit. */
+  readonly idleTimeoutMs: number;
 }
 
 /** The stream of a model call: an ObjectStream, with usage and finish reason folded from its events. */
@@ -37,14 +47,24 @@ interface Channel {
   readonly listKey: string;
 }
 
+/** How an attempt's provider stream went, filled in as it goes, for judging why its answer failed. */
+interface AttemptReport {
+  /** The stream ended by itself (not given up, not broken) without a finish reason. */
+  unfinished: boolean;
+  /** The model began the forced tool call (tools mode). */
+  calledTool: boolean;
+}
+
 /**
  * Writes one attempt's provider events into the stream: the JSON text of the chosen channel, usage,
  * finish and reasoning. Throws a typed error when the answer was cut short, refused or broken.
  */
 async function pumpAttempt(
   writer: StreamWriter,
-  open: (signal: AbortSignal) => Promise<AsyncIterable<ProviderEvent>>,
+  open: (signal: AbortSignal, alive: () => void) => Promise<AsyncIterable<ProviderEvent>>,
   channel: Channel,
+  report: AttemptReport,
+  idle: { readonly ms: number; readonly what: string },
 ): Promise<void> {
   const signal = writer.attemptSignal;
   let finish: Extract<ProviderEvent, { type: "finish" }> | undefined;
@@ -54,8 +74,25 @@ async function pumpAttempt(
   let textIndex: number | undefined;
   const calls = new CallList(channel.listKey);
   const text = (delta: string) => writer.write({ type: "text", text: delta });
+  // The request's own signal: the attempt's, plus the idle timer. The SDKs' own `timeout` stops
+  // counting once the response has begun, so a stream that goes silent would hang forever.
+  const request = new AbortController();
+  const release = follow(request, signal);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSign = performance.now();
+  // Every chunk the SDK reads is a sign of life, events the adapters skip included (a preamble, a
+  // keep-alive); the timer only checks the time since the last one, so a chunk costs no timer.
+  const alive = () => {
+    lastSign = performance.now();
+  };
+  const check = () => {
+    const quiet = performance.now() - lastSign;
+    if (quiet >= idle.ms) request.abort(new IdleTimeoutError(idle.ms, idle.what));
+    else timer = setTimeout(check, idle.ms - quiet);
+  };
+  if (idle.ms > 0) timer = setTimeout(check, idle.ms);
   try {
-    for await (const event of await open(signal)) {
+    for await (const event of await open(request.signal, alive)) {
       switch (event.type) {
         case "text":
           // The first text output carries the answer; its index differs by API (choice, output item).
@@ -65,6 +102,7 @@ async function pumpAttempt(
           else fallbackText += event.delta;
           break;
         case "tool-call":
+          if (event.index === 0) report.calledTool = true;
           writer.write({
             type: "tool-call",
             index: event.index,
@@ -109,10 +147,18 @@ async function pumpAttempt(
       // Bad JSON or an invalid field gave the attempt up: the request is being cancelled.
       if (signal.aborted) return;
     }
+    // Some SDKs end a cancelled stream quietly instead of throwing: the silence must not pass for its end.
+    if (request.signal.aborted) throw request.signal.reason;
   } catch (error) {
-    throw toProviderError(error, signal);
+    throw toProviderError(error, request.signal);
+  } finally {
+    clearTimeout(timer);
+    release();
   }
-  if (channel.kind === "tools") text(calls.end());
+  report.unfinished = finish === undefined;
+  // A call cut off in a stream that stopped without a finish reason stays unterminated: closing the
+  // list around it would turn a dropped connection into the model's invalid JSON.
+  if (channel.kind === "tools" && !(finish === undefined && calls.isOpen)) text(calls.end());
   if (refusal !== undefined || finish?.reason === "refusal") throw new RefusalError(refusal ?? "");
   if (finish?.reason === "length") throw new IncompleteOutputError(finish.raw ?? "length", writer.partial);
   if (finish?.reason === "content-filter") {
@@ -124,6 +170,39 @@ async function pumpAttempt(
     // The model wrote text instead of calling the tool: hand the text over, it may well be the JSON.
     text(fallbackText);
   }
+}
+
+/**
+ * Why the attempt failed, judged with how its stream went. Every provider ends a whole answer with a
+ * finish reason: JSON that runs out in a stream that stopped without one was cut in transit (a proxy
+ * or load balancer closing cleanly), not botched by the model, so it is retried, not re-asked.
+ */
+function attemptError(
+  outcome: Extract<AttemptOutcome, { ok: false }>,
+  report: AttemptReport,
+  channel: Channel,
+): unknown {
+  const error = outcome.error;
+  if (
+    report.unfinished &&
+    error instanceof JsonStreamError &&
+    (error.code === "unexpected-end" || error.code === "no-value")
+  ) {
+    return new ProviderError(
+      "The connection ended before the answer did: the stream stopped without a finish reason, mid-JSON",
+      { retryable: true, cause: error },
+    );
+  }
+  // Not a JSON error at all: the model wrote prose, or nothing. Saying so beats `Unexpected "T"`.
+  if (error instanceof JsonStreamError && !outcome.started) {
+    return new NoObjectError(noObjectReason(outcome.text, report, channel), outcome.text, { cause: error });
+  }
+  return error;
+}
+
+function noObjectReason(text: string, report: AttemptReport, channel: Channel): NoObjectReason {
+  if (text.trim() !== "") return "prose";
+  return channel.kind === "tool" && !report.calledTool ? "no-tool-call" : "empty";
 }
 
 /** The driver of a structured call: attempts until one gives a valid value or none may follow. */
@@ -138,14 +217,22 @@ function callDriver(
   const mode = settings.mode;
   const hooks = settings.hooks;
   const channel: Channel = { kind: channelOf(mode), listKey: model.iterable?.key ?? "items" };
+  const idle = { ms: settings.idleTimeoutMs, what: `The provider (${binding.provider})` };
   return async (writer) => {
     let body = first;
     for (;;) {
       const attempt = writer.attempt;
       hooks.emit("request", { provider: binding.provider, body, attempt });
       let outcome: AttemptOutcome;
+      const report: AttemptReport = { unfinished: false, calledTool: false };
       try {
-        await pumpAttempt(writer, (signal) => binding.open(body, signal), channel);
+        await pumpAttempt(
+          writer,
+          (signal, alive) => binding.open(body, signal, alive),
+          channel,
+          report,
+          idle,
+        );
         hooks.emit("response", {
           provider: binding.provider,
           attempt,
@@ -161,16 +248,17 @@ function callDriver(
         writer.done(outcome.value);
         return;
       }
-      const error = outcome.error;
+      const error = attemptError(outcome, report, channel);
       if (attempt > settings.maxRetries) {
         writer.fail(error);
         return;
       }
       if (isAnswerFailure(error)) {
-        body = binding.reask(body, outcome.text, reaskMessage(error), mode);
-      } else if (error instanceof ProviderError && error.retryable) {
+        body = binding.reask(body, outcome.text, reaskMessage(error, channel.kind), mode);
+      } else if ((error instanceof ProviderError || error instanceof IdleTimeoutError) && error.retryable) {
         try {
-          await sleep(backoffDelay(attempt, settings.retryDelay, error.retryAfterMs), writer.signal);
+          const retryAfterMs = error instanceof ProviderError ? error.retryAfterMs : undefined;
+          await sleep(backoffDelay(attempt, settings.retryDelay, retryAfterMs), writer.signal);
         } catch {
           return;
         }

@@ -70,6 +70,8 @@ export type AttemptOutcome =
       readonly text: string;
       /** The attempt's last partial. */
       readonly partial: unknown;
+      /** Whether a JSON value began in the text; false when it held only prose, or nothing. */
+      readonly started: boolean;
     };
 
 /**

@@ -220,6 +220,7 @@ export class ObjectStream<Partial, Output, Element = never> implements AsyncIter
       error: signal.aborted ? signal.reason : error,
       text: this.rawText,
       partial: this.partial,
+      started: this.parser.value !== undefined,
     });
     if (failed || signal.aborted) {
       this.update();

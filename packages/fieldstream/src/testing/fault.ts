@@ -14,6 +14,11 @@ export interface StatusFault {
 /** Write this many bytes of the response body, then destroy the socket. */
 export interface DropFault {
   readonly dropAfterBytes: number;
+  /**
+   * End the body normally instead, after the last whole event that fits in those bytes, as a proxy
+   * that gives up on its upstream does: the client sees a stream that simply stops, with no error.
+   */
+  readonly clean?: boolean;
 }
 
 /** After this many content events, the provider's mid-stream error event, then the end of the stream. */

@@ -25,6 +25,10 @@ export function dropAfter(fault: Fault | undefined): number | undefined {
   return typeof bytes === "number" ? Math.max(0, bytes) : undefined;
 }
 
+export function isCleanDrop(fault: Fault | undefined): boolean {
+  return dropAfter(fault) !== undefined && (fault as DropFault).clean === true;
+}
+
 export const DEFAULT_ERROR_MESSAGE = "The server is overloaded. Please try again later.";
 
 /**

@@ -4,7 +4,7 @@
 import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { dropAfter, injectFault, isStatusFault, type StatusFault } from "./faults.js";
+import { dropAfter, injectFault, isCleanDrop, isStatusFault, type StatusFault } from "./faults.js";
 import { detectFormat, loadRecording, replayEvents } from "./replay.js";
 import { isReplay, type MockScript, planScript, ScriptError } from "./script.js";
 import { type ApiName, matchRoute, type WireEvent, type WireFormat } from "./wire/index.js";
@@ -154,7 +154,7 @@ function sendStatusFault({ res, wire, ctx }: Answer, fault: StatusFault) {
 
 /**
  * Writes the events with `delayMs` between them. A drop cuts the body after that many bytes (or at
- * its end) and destroys the socket; a stall leaves the connection open until the client or the
+ * its end) and destroys the socket, or with `cleanDrop` ends it after the last whole event; a stall leaves the connection open until the client or the
  * server closes it. Gemini without `alt=sse` streams a JSON array instead of events.
  */
 async function writeEvents(
@@ -163,6 +163,7 @@ async function writeEvents(
   options: {
     readonly delayMs: number;
     readonly dropAfterBytes: number | undefined;
+    readonly cleanDrop?: boolean;
     readonly jsonArray: boolean;
   },
 ) {
@@ -194,7 +195,11 @@ async function writeEvents(
       : frameSse(event, wire.eol);
     const bytes = Buffer.from(frame, "utf8");
     written += 1;
-    if (drop !== undefined && sent + bytes.length >= drop) {
+    if (drop !== undefined && sent + bytes.length > drop && options.cleanDrop) {
+      res.end();
+      return;
+    }
+    if (drop !== undefined && sent + bytes.length >= drop && !options.cleanDrop) {
       await cut(answer, bytes.subarray(0, drop - sent));
       return;
     }
@@ -202,6 +207,10 @@ async function writeEvents(
     await write(res, bytes, gone);
   }
   const tail = options.jsonArray ? Buffer.from(written === 0 ? "[]" : "]") : Buffer.alloc(0);
+  if (drop !== undefined && options.cleanDrop) {
+    res.end(sent + tail.length > drop ? undefined : tail);
+    return;
+  }
   if (drop !== undefined) {
     await cut(answer, tail.subarray(0, Math.max(0, drop - sent)));
     return;
@@ -235,14 +244,16 @@ async function writeBody(answer: Answer, body: unknown, fault: MockScript["fault
     return;
   }
   const broken = fault !== undefined && "malformedEventAfter" in fault;
-  const bytes = Buffer.from(broken ? text.slice(0, Math.ceil(text.length / 2)) : text, "utf8");
+  let bytes = Buffer.from(broken ? text.slice(0, Math.ceil(text.length / 2)) : text, "utf8");
+  const drop = dropAfter(fault);
+  // A clean drop of a whole answer: a shorter body, with a length that says so.
+  if (drop !== undefined && isCleanDrop(fault)) bytes = bytes.subarray(0, drop);
   res.writeHead(200, {
     ...wire.headers(ctx),
     "content-type": "application/json; charset=utf-8",
     "content-length": String(bytes.length),
   });
-  const drop = dropAfter(fault);
-  if (drop !== undefined) {
+  if (drop !== undefined && !isCleanDrop(fault)) {
     res.flushHeaders();
     await cut(answer, bytes.subarray(0, drop));
     return;
@@ -365,6 +376,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         await writeEvents(out, wire.finalize?.(events) ?? events, {
           delayMs: script.delayMs ?? 0,
           dropAfterBytes: dropAfter(fault),
+          cleanDrop: isCleanDrop(fault),
           jsonArray: false,
         });
         return;
@@ -378,7 +390,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       }
       let events = injectFault(wire.stream(plan, ctx), fault, wire, ctx);
       events = wire.finalize?.(events) ?? events;
-      await writeEvents(out, events, { delayMs: plan.delayMs, dropAfterBytes: dropAfter(fault), jsonArray });
+      await writeEvents(out, events, {
+        delayMs: plan.delayMs,
+        dropAfterBytes: dropAfter(fault),
+        cleanDrop: isCleanDrop(fault),
+        jsonArray,
+      });
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
       fail(500, `fieldstream/testing: ${error.message}`);

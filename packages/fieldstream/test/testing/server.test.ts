@@ -217,6 +217,20 @@ describe("on the wire", () => {
     expect(error).toBeInstanceOf(Error);
   });
 
+  it("ends the body cleanly at the last whole event with a clean drop", async () => {
+    mock.enqueue({ text: TEXT, fault: { dropAfterBytes: 500, clean: true } });
+    const response = await post("/v1/chat/completions", { ...chat, stream: true });
+    const body = await response.text();
+    expect(body.length).toBeGreaterThan(0);
+    expect(body.length).toBeLessThanOrEqual(500);
+    expect(body.endsWith("\n\n")).toBe(true);
+    expect(body).not.toContain("[DONE]");
+    expect(body).not.toContain('finish_reason":"stop');
+    mock.enqueue({ text: TEXT, fault: { dropAfterBytes: 10, clean: true } });
+    const whole = await post("/v1/chat/completions", chat);
+    expect(await whole.text()).toHaveLength(10);
+  });
+
   it("cuts a whole (non-streamed) body too", async () => {
     mock.enqueue({ text: TEXT, fault: { dropAfterBytes: 10 } });
     const error = await openai(mock)
