@@ -112,7 +112,10 @@ describe("a server that asks for `retry: 0` and drops every connection", () => {
       controller.abort(new Error("enough"));
       await expect(client.final).rejects.toThrow("enough");
       // Every reconnection brought text: the retries were never spent, only the floor held it back.
-      expect(client.rawText.length).toBe(server.requests());
+      // (The abort may land while the last request is in flight, before its text arrives.)
+      const missing = server.requests() - client.rawText.length;
+      expect(missing).toBeGreaterThanOrEqual(0);
+      expect(missing).toBeLessThanOrEqual(1);
       console.log(
         `retry:${retry}, delayMs ${reconnect?.delayMs ?? "default"}: ${server.requests()} requests in ${ms} ms`,
       );
