@@ -5,7 +5,7 @@ import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as z from "zod";
 import { instructor, ProviderError } from "../../src/index.js";
-import { PathDeltaError } from "../../src/providers/index.js";
+import { PathDeltaError } from "../../src/llm/internal.js";
 import { type MockProvider, startMockProvider } from "../../src/testing/index.js";
 
 let mock: MockProvider;

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FinishReason, ProviderEvent, Usage } from "../../src/providers/events.js";
+import type { FinishReason, ProviderEvent, Usage } from "../../src/llm/provider-events.js";
 
 export const STREAMS = fileURLToPath(new URL("../fixtures/streams/", import.meta.url));
 

@@ -11,10 +11,10 @@ import {
   type Summary,
   splitResponses,
   summarize,
-} from "../../test/helpers/recorded-chunks.js";
-import { createPartialParser } from "../json/index.js";
-import type { FinishReason, ProviderEvent, Usage } from "./events.js";
-import { type OpenAIChatChunkLike, type OpenAIChatEventsOptions, openaiChatEvents } from "./openai-chat.js";
+} from "../../../test/helpers/recorded-chunks.js";
+import { createPartialParser } from "../../json/index.js";
+import type { FinishReason, ProviderEvent, Usage } from "../provider-events.js";
+import { type OpenAIChatChunkLike, type OpenAIChatEventsOptions, openaiChatEvents } from "./events.js";
 
 async function run(
   chunks: readonly unknown[],

@@ -1,8 +1,8 @@
 // Reads an OpenAI Responses stream into provider-neutral events: output text and function-call
 // argument deltas, reasoning, refusal, usage, and how the response ended.
 
-import { openaiErrorStatus, openaiErrorType } from "./error-status.js";
-import type { FinishReason, ProviderEvent, Usage } from "./events.js";
+import { openaiErrorStatus, openaiErrorType } from "../error-status.js";
+import type { FinishReason, ProviderEvent, Usage } from "../provider-events.js";
 
 /** The fields of a Responses stream event this adapter reads; SDK events and raw JSON both fit. */
 export interface ResponsesEventLike {

@@ -3,6 +3,7 @@
 
 export { API_MODES, type ApiModes, type ApiName } from "./api-modes.js";
 export type { Mode } from "./binding.js";
+export type { LLMObjectStream, LLMObjectStreamOf, RetryDelay } from "./call-driver.js";
 export type { HookEvents, HookName } from "./hooks.js";
 export {
   type CallOptions,
@@ -13,4 +14,3 @@ export {
 } from "./instructor.js";
 export { outlineOf } from "./outline.js";
 export type { ResponseModel } from "./response-model.js";
-export type { LLMObjectStream, LLMObjectStreamOf, RetryDelay } from "./structured-call.js";

@@ -2,14 +2,14 @@
 // `max_retries` added to its create methods. Everything else on the client is left as it was.
 
 import type { OutputOf } from "../schema/internal.js";
-import { anthropicBinding, isAnthropicClient } from "./anthropic.js";
+import { anthropicBinding, isAnthropicClient } from "./anthropic/binding.js";
 import type { Binding, Body, Mode } from "./binding.js";
-import { geminiBinding, isGeminiClient } from "./gemini.js";
+import { type LLMObjectStreamOf, type RetryDelay, structuredCall } from "./call-driver.js";
+import { geminiBinding, isGeminiClient } from "./gemini/binding.js";
 import { type HookEvents, type HookName, Hooks } from "./hooks.js";
-import { isOpenAIChatClient, openaiChatBinding } from "./openai-chat.js";
-import { isOpenAIResponsesClient, openaiResponsesBinding } from "./openai-responses.js";
+import { isOpenAIChatClient, openaiChatBinding } from "./openai-chat/binding.js";
+import { isOpenAIResponsesClient, openaiResponsesBinding } from "./openai-responses/binding.js";
 import type { ResponseModel } from "./response-model.js";
-import { type LLMObjectStreamOf, type RetryDelay, structuredCall } from "./structured-call.js";
 
 export interface InstructorOptions {
   /**

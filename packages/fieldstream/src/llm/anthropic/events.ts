@@ -1,8 +1,8 @@
 // Reads an Anthropic Messages stream into provider-neutral events: text and tool-input deltas,
 // thinking, refusal, usage, and why the message stopped.
 
-import { anthropicErrorStatus } from "./error-status.js";
-import type { FinishReason, ProviderEvent, Usage } from "./events.js";
+import { anthropicErrorStatus } from "../error-status.js";
+import type { FinishReason, ProviderEvent, Usage } from "../provider-events.js";
 
 /** The fields of a Messages stream event this adapter reads; SDK events and raw JSON both fit. */
 export interface AnthropicEventLike {

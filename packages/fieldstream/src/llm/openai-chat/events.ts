@@ -1,8 +1,8 @@
 // Reads an OpenAI Chat Completions stream (and the many servers that copy its wire format) into
 // provider-neutral events: content and tool-call argument deltas, reasoning, refusal, usage, finish.
 
-import { openaiErrorStatus, openaiErrorType } from "./error-status.js";
-import type { FinishReason, ProviderEvent, Usage } from "./events.js";
+import { openaiErrorStatus, openaiErrorType } from "../error-status.js";
+import type { FinishReason, ProviderEvent, Usage } from "../provider-events.js";
 
 /** The fields of a `chat.completion.chunk` this adapter reads; SDK chunks and raw JSON both fit. */
 export interface OpenAIChatChunkLike {

@@ -1,8 +1,7 @@
 // OpenAI Chat Completions (and every server that speaks it): tools, json_schema, json and md_json,
 // sent through the official `openai` client and read back with the chat adapter.
 
-import { openaiChatEvents } from "../providers/index.js";
-import { API_MODES } from "./api-modes.js";
+import { API_MODES } from "../api-modes.js";
 import {
   type Binding,
   type Body,
@@ -10,9 +9,10 @@ import {
   type Mode,
   withoutOwnParams,
   withSignsOfLife,
-} from "./binding.js";
-import { formatInstruction } from "./prompts.js";
-import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
+} from "../binding.js";
+import { formatInstruction } from "../prompts.js";
+import { itemSchema, type ResolvedModel, strictJsonSchema } from "../response-model.js";
+import { openaiChatEvents } from "./events.js";
 
 interface OpenAIChatClient {
   chat: {

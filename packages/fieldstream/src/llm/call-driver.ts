@@ -10,7 +10,6 @@ import {
   ProviderError,
   RefusalError,
 } from "../errors/index.js";
-import type { ProviderEvent } from "../providers/index.js";
 import type { DeepPartial, ElementOf, InputOf, OutputOf } from "../schema/internal.js";
 import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/index.js";
 import { ObjectStream } from "../stream/index.js";
@@ -20,6 +19,7 @@ import { CallList } from "./call-list.js";
 import type { Hooks } from "./hooks.js";
 import { isAnswerFailure, reaskMessage } from "./prompts.js";
 import { toProviderError } from "./provider-error.js";
+import type { ProviderEvent } from "./provider-events.js";
 import { type ResolvedModel, resolveResponseModel } from "./response-model.js";
 
 /** Pauses between attempts after a transport failure: `baseMs` doubling up to `maxMs`, jittered. */

@@ -1,8 +1,7 @@
 // Google Gemini through `@google/genai`: json_schema (a JSON response) and tools (a forced function
 // call, including Gemini 3's streamed arguments), plus the text modes via a system instruction.
 
-import { geminiEvents } from "../providers/index.js";
-import { API_MODES } from "./api-modes.js";
+import { API_MODES } from "../api-modes.js";
 import {
   type Binding,
   type Body,
@@ -10,9 +9,10 @@ import {
   type Mode,
   withoutOwnParams,
   withSignsOfLife,
-} from "./binding.js";
-import { formatInstruction } from "./prompts.js";
-import { itemSchema, type ResolvedModel } from "./response-model.js";
+} from "../binding.js";
+import { formatInstruction } from "../prompts.js";
+import { itemSchema, type ResolvedModel } from "../response-model.js";
+import { geminiEvents } from "./events.js";
 
 interface GeminiClient {
   models: { generateContentStream(body: Body): PromiseLike<unknown> };

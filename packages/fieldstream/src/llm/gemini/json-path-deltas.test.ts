@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createPartialParser } from "../json/index.js";
-import type { JsonValue } from "../json/types.js";
+import { createPartialParser } from "../../json/index.js";
+import type { JsonValue } from "../../json/types.js";
 import {
   createPathDeltaEncoder,
   MAX_SKIPPED_SLOTS,

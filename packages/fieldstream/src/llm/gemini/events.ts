@@ -1,8 +1,8 @@
 // Reads a Gemini `generateContentStream` into provider-neutral events: text and function-call
 // arguments (whole, or streamed as Gemini 3 path deltas), thoughts, usage, and why it stopped.
 
-import { googleErrorStatus } from "./error-status.js";
-import type { FinishReason, ProviderEvent, Usage } from "./events.js";
+import { googleErrorStatus } from "../error-status.js";
+import type { FinishReason, ProviderEvent, Usage } from "../provider-events.js";
 import { createPathDeltaEncoder, type PathDeltaEncoder, type PathDeltaValue } from "./json-path-deltas.js";
 
 /** The fields of a `GenerateContentResponse` this adapter reads; SDK objects and raw JSON both fit. */

@@ -1,8 +1,7 @@
 // The OpenAI Responses API: tools and json_schema, sent through `client.responses.create` and read
 // back with the Responses adapter.
 
-import { openaiResponsesEvents } from "../providers/index.js";
-import { API_MODES } from "./api-modes.js";
+import { API_MODES } from "../api-modes.js";
 import {
   type Binding,
   type Body,
@@ -10,8 +9,9 @@ import {
   type Mode,
   withoutOwnParams,
   withSignsOfLife,
-} from "./binding.js";
-import { itemSchema, type ResolvedModel, strictJsonSchema } from "./response-model.js";
+} from "../binding.js";
+import { itemSchema, type ResolvedModel, strictJsonSchema } from "../response-model.js";
+import { openaiResponsesEvents } from "./events.js";
 
 interface OpenAIResponsesClient {
   responses: {

@@ -7,7 +7,7 @@ import {
   googleErrorStatus,
   openaiErrorStatus,
   openaiErrorType,
-} from "../providers/internal.js";
+} from "./error-status.js";
 
 interface HttpErrorLike {
   readonly status?: unknown;

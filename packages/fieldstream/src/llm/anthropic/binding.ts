@@ -1,8 +1,7 @@
 // Anthropic Messages: tools (the forced tool's `input_json_delta`) and json (text), sent through
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
-import { anthropicEvents } from "../providers/index.js";
-import { API_MODES } from "./api-modes.js";
+import { API_MODES } from "../api-modes.js";
 import {
   type Binding,
   type Body,
@@ -10,9 +9,10 @@ import {
   type Mode,
   withoutOwnParams,
   withSignsOfLife,
-} from "./binding.js";
-import { formatInstruction } from "./prompts.js";
-import { itemSchema, type ResolvedModel } from "./response-model.js";
+} from "../binding.js";
+import { formatInstruction } from "../prompts.js";
+import { itemSchema, type ResolvedModel } from "../response-model.js";
+import { anthropicEvents } from "./events.js";
 
 interface AnthropicClient {
   messages: {

@@ -12,10 +12,10 @@ import {
   type Summary,
   splitResponses,
   summarize,
-} from "../../test/helpers/recorded-chunks.js";
-import { createPartialParser } from "../json/index.js";
-import type { ProviderEvent } from "./events.js";
-import { openaiResponsesEvents, type ResponsesEventLike } from "./openai-responses.js";
+} from "../../../test/helpers/recorded-chunks.js";
+import { createPartialParser } from "../../json/index.js";
+import type { ProviderEvent } from "../provider-events.js";
+import { openaiResponsesEvents, type ResponsesEventLike } from "./events.js";
 
 async function run(events: readonly unknown[]): Promise<{ events: ProviderEvent[]; summary: Summary }> {
   const out = await collect(openaiResponsesEvents(replay<ResponsesEventLike>(events)));

@@ -11,11 +11,11 @@ import {
   STREAMS,
   type Summary,
   summarize,
-} from "../../test/helpers/recorded-chunks.js";
-import { readRecordedDeltas } from "../../test/helpers/recorded-deltas.js";
-import { createPartialParser } from "../json/index.js";
-import { type AnthropicEventLike, anthropicEvents } from "./anthropic.js";
-import type { ProviderEvent } from "./events.js";
+} from "../../../test/helpers/recorded-chunks.js";
+import { readRecordedDeltas } from "../../../test/helpers/recorded-deltas.js";
+import { createPartialParser } from "../../json/index.js";
+import type { ProviderEvent } from "../provider-events.js";
+import { type AnthropicEventLike, anthropicEvents } from "./events.js";
 
 async function run(file: string): Promise<{ events: ProviderEvent[]; summary: Summary }> {
   const chunks = readRecordedChunks(`anthropic-messages/${file}`);

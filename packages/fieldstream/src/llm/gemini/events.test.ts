@@ -9,10 +9,10 @@ import {
   replay,
   type Summary,
   summarize,
-} from "../../test/helpers/recorded-chunks.js";
-import { createPartialParser } from "../json/index.js";
-import type { ProviderEvent } from "./events.js";
-import { type GeminiResponseLike, geminiEvents } from "./gemini.js";
+} from "../../../test/helpers/recorded-chunks.js";
+import { createPartialParser } from "../../json/index.js";
+import type { ProviderEvent } from "../provider-events.js";
+import { type GeminiResponseLike, geminiEvents } from "./events.js";
 
 async function run(file: string): Promise<{ events: ProviderEvent[]; summary: Summary; chunks: Json[] }> {
   const chunks = readRecordedChunks(`google-gemini/${file}`);

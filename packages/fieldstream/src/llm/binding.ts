@@ -1,7 +1,7 @@
 // The seam between the client and one provider API: how a request is built for a mode, sent with
 // the official SDK, read back as provider events, and extended to re-ask after a failed answer.
 
-import type { ProviderEvent } from "../providers/index.js";
+import type { ProviderEvent } from "./provider-events.js";
 import type { ResolvedModel } from "./response-model.js";
 
 /** How the model is made to answer in the schema. */
