@@ -1,7 +1,7 @@
 // Which modes each wire API supports and which it uses by default: one table that the bindings
 // declare themselves by and that tools (the command line) read, so the two cannot drift apart.
 
-import type { Mode } from "./binding.js";
+import type { Mode } from "./modes.js";
 
 /** The wire APIs `instructor` speaks, by the name its errors and hooks use. */
 export type ApiName = "openai" | "openai-responses" | "anthropic" | "gemini";

@@ -1,15 +1,9 @@
 // The seam between the client and one provider API: how a request is built for a mode, sent with
 // the official SDK, read back as provider events, and extended to re-ask after a failed answer.
 
+import type { Mode } from "./modes.js";
 import type { ProviderEvent } from "./provider-events.js";
 import type { ResolvedModel } from "./response-model.js";
-
-/** How the model is made to answer in the schema. */
-/**
- * How the model is made to answer in the schema. `parallel_tools` is for `Iterable(schema)`: each item
- * comes as its own tool call, and the calls are read in order as the items of one list.
- */
-export type Mode = "tools" | "parallel_tools" | "json_schema" | "json" | "md_json";
 
 export type Body = Record<string, unknown>;
 
@@ -27,16 +21,6 @@ export interface Binding {
   open(body: Body, signal: AbortSignal, alive?: () => void): Promise<AsyncIterable<ProviderEvent>>;
   /** The request of the next attempt: the conversation with the failed answer and the reason. */
   reask(body: Body, answer: string, reason: string, mode: Mode): Body;
-}
-
-/** Where the JSON arrives: the forced tool call's arguments, every tool call's, or the text. */
-export function channelOf(mode: Mode): "tool" | "tools" | "text" {
-  return mode === "tools" ? "tool" : mode === "parallel_tools" ? "tools" : "text";
-}
-
-/** The text modes may wrap the JSON in prose or a fence. */
-export function isLenient(mode: Mode): boolean {
-  return mode === "md_json" || mode === "json";
 }
 
 /**

@@ -14,10 +14,11 @@ import type { DeepPartial, ElementOf, InputOf, OutputOf } from "../schema/intern
 import type { AttemptOutcome, Driver, StreamWriter, Usage } from "../stream/index.js";
 import { ObjectStream } from "../stream/index.js";
 import { type BackoffOptions, backoffDelay, follow, sleep } from "../util/index.js";
-import { type Binding, type Body, channelOf, isLenient, type Mode } from "./binding.js";
+import type { Binding, Body } from "./binding.js";
 import { CallList } from "./call-list.js";
 import type { Hooks } from "./hooks.js";
-import { isAnswerFailure, reaskMessage } from "./prompts.js";
+import { MODE_STRATEGIES, type Mode, type Channel as ModeChannel } from "./modes.js";
+import { isAnswerFailure } from "./prompts.js";
 import { toProviderError } from "./provider-error.js";
 import type { ProviderEvent } from "./provider-events.js";
 import { type ResolvedModel, resolveResponseModel } from "./response-model.js";
@@ -43,7 +44,7 @@ export type LLMObjectStreamOf<S> = LLMObjectStream<DeepPartial<InputOf<S>>, Outp
 
 /** Where one attempt's JSON comes from, and the list key that parallel tool calls are joined under. */
 interface Channel {
-  readonly kind: "tool" | "tools" | "text";
+  readonly kind: ModeChannel;
   readonly listKey: string;
 }
 
@@ -216,7 +217,8 @@ function callDriver(
 ): Driver {
   const mode = settings.mode;
   const hooks = settings.hooks;
-  const channel: Channel = { kind: channelOf(mode), listKey: model.iterable?.key ?? "items" };
+  const strategy = MODE_STRATEGIES[mode];
+  const channel: Channel = { kind: strategy.channel, listKey: model.iterable?.key ?? "items" };
   const idle = { ms: settings.idleTimeoutMs, what: `The provider (${binding.provider})` };
   return async (writer) => {
     let body = first;
@@ -254,7 +256,7 @@ function callDriver(
         return;
       }
       if (isAnswerFailure(error)) {
-        body = binding.reask(body, outcome.text, reaskMessage(error, channel.kind), mode);
+        body = binding.reask(body, outcome.text, strategy.reask(error), mode);
       } else if ((error instanceof ProviderError || error instanceof IdleTimeoutError) && error.retryable) {
         try {
           const retryAfterMs = error instanceof ProviderError ? error.retryAfterMs : undefined;
@@ -289,7 +291,7 @@ export function structuredCall<S>(
     {
       schema: model.schema,
       ...(model.streamJsonSchema !== undefined ? { jsonSchema: model.streamJsonSchema } : {}),
-      lenient: isLenient(mode),
+      lenient: MODE_STRATEGIES[mode].lenient,
       // Re-asking early only helps if there is a retry left; otherwise read on and report everything.
       onInvalidField: settings.maxRetries > 0 ? settings.onInvalidField : "continue",
       ...(settings.signal ? { signal: settings.signal } : {}),

@@ -2,7 +2,6 @@
 // validation retries and hooks.
 
 export { API_MODES, type ApiModes, type ApiName } from "./api-modes.js";
-export type { Mode } from "./binding.js";
 export type { LLMObjectStream, LLMObjectStreamOf, RetryDelay } from "./call-driver.js";
 export type { HookEvents, HookName } from "./hooks.js";
 export {
@@ -12,5 +11,6 @@ export {
   instructor,
   type StructuredParams,
 } from "./instructor.js";
+export { type Channel, MODE_STRATEGIES, type Mode, type ModeStrategy } from "./modes.js";
 export { outlineOf } from "./outline.js";
 export type { ResponseModel } from "./response-model.js";

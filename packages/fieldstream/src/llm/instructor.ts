@@ -3,10 +3,11 @@
 
 import type { OutputOf } from "../schema/internal.js";
 import { anthropicBinding, isAnthropicClient } from "./anthropic/binding.js";
-import type { Binding, Body, Mode } from "./binding.js";
+import type { Binding, Body } from "./binding.js";
 import { type LLMObjectStreamOf, type RetryDelay, structuredCall } from "./call-driver.js";
 import { geminiBinding, isGeminiClient } from "./gemini/binding.js";
 import { type HookEvents, type HookName, Hooks } from "./hooks.js";
+import type { Mode } from "./modes.js";
 import { isOpenAIChatClient, openaiChatBinding } from "./openai-chat/binding.js";
 import { isOpenAIResponsesClient, openaiResponsesBinding } from "./openai-responses/binding.js";
 import type { ResponseModel } from "./response-model.js";

@@ -2,15 +2,8 @@
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
 import { API_MODES } from "../api-modes.js";
-import {
-  type Binding,
-  type Body,
-  hasAnswer,
-  type Mode,
-  withoutOwnParams,
-  withSignsOfLife,
-} from "../binding.js";
-import { formatInstruction } from "../prompts.js";
+import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import { instructionFor, type Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel } from "../response-model.js";
 import { anthropicEvents } from "./events.js";
 
@@ -59,10 +52,7 @@ export function anthropicBinding(client: AnthropicClient): Binding {
         ];
         body.tool_choice = { type: "any" };
       } else {
-        body.system = withSystem(
-          params.system,
-          formatInstruction(mode === "md_json" ? "md_json" : "json", model.jsonSchema, model.description),
-        );
+        body.system = withSystem(params.system, instructionFor(mode, model));
       }
       return body;
     },

@@ -2,15 +2,8 @@
 // call, including Gemini 3's streamed arguments), plus the text modes via a system instruction.
 
 import { API_MODES } from "../api-modes.js";
-import {
-  type Binding,
-  type Body,
-  hasAnswer,
-  type Mode,
-  withoutOwnParams,
-  withSignsOfLife,
-} from "../binding.js";
-import { formatInstruction } from "../prompts.js";
+import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import { instructionFor, type Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel } from "../response-model.js";
 import { geminiEvents } from "./events.js";
 
@@ -67,10 +60,7 @@ export function geminiBinding(client: GeminiClient): Binding {
           config.toolConfig = { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [model.name] } };
           break;
         default:
-          config.systemInstruction = withInstruction(
-            config.systemInstruction,
-            formatInstruction(mode === "md_json" ? "md_json" : "json", model.jsonSchema, model.description),
-          );
+          config.systemInstruction = withInstruction(config.systemInstruction, instructionFor(mode, model));
           if (mode === "json") config.responseMimeType = "application/json";
       }
       body.config = config;

@@ -2,15 +2,8 @@
 // sent through the official `openai` client and read back with the chat adapter.
 
 import { API_MODES } from "../api-modes.js";
-import {
-  type Binding,
-  type Body,
-  hasAnswer,
-  type Mode,
-  withoutOwnParams,
-  withSignsOfLife,
-} from "../binding.js";
-import { formatInstruction } from "../prompts.js";
+import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import { instructionFor, type Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "../response-model.js";
 import { openaiChatEvents } from "./events.js";
 
@@ -96,16 +89,10 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
           break;
         case "json":
           body.response_format = { type: "json_object" };
-          body.messages = withSystem(
-            messages,
-            formatInstruction("json", model.jsonSchema, model.description),
-          );
+          body.messages = withSystem(messages, instructionFor(mode, model));
           break;
         case "md_json":
-          body.messages = withSystem(
-            messages,
-            formatInstruction("md_json", model.jsonSchema, model.description),
-          );
+          body.messages = withSystem(messages, instructionFor(mode, model));
           break;
       }
       return body;

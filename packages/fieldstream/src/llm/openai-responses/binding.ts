@@ -2,14 +2,8 @@
 // back with the Responses adapter.
 
 import { API_MODES } from "../api-modes.js";
-import {
-  type Binding,
-  type Body,
-  hasAnswer,
-  type Mode,
-  withoutOwnParams,
-  withSignsOfLife,
-} from "../binding.js";
+import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import type { Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "../response-model.js";
 import { openaiResponsesEvents } from "./events.js";
 
