@@ -50,3 +50,19 @@ export function withoutOwnParams(params: Body): Body {
   } = params;
   return rest;
 }
+
+/**
+ * The next attempt's request for the APIs that take a `messages` list (Chat Completions, Anthropic):
+ * the failed answer as the assistant's turn when there is one, then the reason as the user's.
+ */
+export function reaskWithMessages(body: Body, answer: string, reason: string): Body {
+  const messages = (body.messages as unknown[] | undefined) ?? [];
+  return {
+    ...body,
+    messages: [
+      ...messages,
+      ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
+      { role: "user", content: reason },
+    ],
+  };
+}

@@ -2,7 +2,7 @@
 // `@anthropic-ai/sdk` and read back with the Anthropic adapter.
 
 import { API_MODES } from "../api-modes.js";
-import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import { type Binding, type Body, reaskWithMessages, withoutOwnParams, withSignsOfLife } from "../binding.js";
 import { instructionFor, type Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel } from "../response-model.js";
 import { anthropicEvents } from "./events.js";
@@ -61,16 +61,8 @@ export function anthropicBinding(client: AnthropicClient): Binding {
       return anthropicEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
-      const messages = (body.messages as unknown[] | undefined) ?? [];
       // Without an answer the reason follows the user's turn, which the API merges into one.
-      return {
-        ...body,
-        messages: [
-          ...messages,
-          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
-          { role: "user", content: reason },
-        ],
-      };
+      return reaskWithMessages(body, answer, reason);
     },
   };
 }

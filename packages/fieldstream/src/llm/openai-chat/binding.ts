@@ -2,7 +2,7 @@
 // sent through the official `openai` client and read back with the chat adapter.
 
 import { API_MODES } from "../api-modes.js";
-import { type Binding, type Body, hasAnswer, withoutOwnParams, withSignsOfLife } from "../binding.js";
+import { type Binding, type Body, reaskWithMessages, withoutOwnParams, withSignsOfLife } from "../binding.js";
 import { instructionFor, type Mode } from "../modes.js";
 import { itemSchema, type ResolvedModel, strictJsonSchema } from "../response-model.js";
 import { openaiChatEvents } from "./events.js";
@@ -105,15 +105,7 @@ export function openaiChatBinding(client: OpenAIChatClient): Binding {
       return openaiChatEvents(withSignsOfLife(stream, alive));
     },
     reask(body: Body, answer: string, reason: string): Body {
-      const messages = (body.messages as Message[] | undefined) ?? [];
-      return {
-        ...body,
-        messages: [
-          ...messages,
-          ...(hasAnswer(answer) ? [{ role: "assistant", content: answer }] : []),
-          { role: "user", content: reason },
-        ],
-      };
+      return reaskWithMessages(body, answer, reason);
     },
   };
 }
