@@ -1,6 +1,7 @@
 // The default resume store: events kept in this process, for one server instance (or tests).
 // Bounded so a long-running server cannot leak: a TTL since the last write, a stream count, a size.
 
+import { FollowerLog } from "../util/index.js";
 import { comparePositions, isTerminal, type Position, parsePosition, type StoredEvent } from "./protocol.js";
 import type { ReadOptions, ResumeStore } from "./store.js";
 
@@ -17,13 +18,12 @@ export interface MemoryStoreOptions {
 const EVENT_OVERHEAD = 64;
 
 interface Entry {
-  readonly events: StoredEvent[];
+  /** The stream's events; closed when the stream is forgotten, which ends its readers. */
+  readonly log: FollowerLog<StoredEvent>;
   readonly positions: Position[];
-  readonly waiters: Set<() => void>;
   touched: number;
   chars: number;
   ended: boolean;
-  removed: boolean;
 }
 
 export class MemoryStore implements ResumeStore {
@@ -51,13 +51,11 @@ export class MemoryStore implements ResumeStore {
     this.sweep(now);
     if (this.entries.has(streamId)) throw new Error(`fieldstream: stream id ${streamId} is already in use`);
     this.entries.set(streamId, {
-      events: [],
+      log: new FollowerLog<StoredEvent>(),
       positions: [],
-      waiters: new Set(),
       touched: now,
       chars: 0,
       ended: false,
-      removed: false,
     });
     this.sweep(now);
   }
@@ -69,7 +67,6 @@ export class MemoryStore implements ResumeStore {
     if (!position) throw new TypeError(`fieldstream: invalid event id ${JSON.stringify(stored.id)}`);
     const last = entry.positions.at(-1);
     if (entry.ended || (last && comparePositions(position, last) <= 0)) return;
-    entry.events.push(stored);
     entry.positions.push(position);
     const size = EVENT_OVERHEAD + (stored.event.type === "text" ? stored.event.text.length : 0);
     entry.chars += size;
@@ -79,7 +76,9 @@ export class MemoryStore implements ResumeStore {
     entry.touched = now;
     this.entries.delete(streamId);
     this.entries.set(streamId, entry);
-    this.wake(entry);
+    entry.log.push(stored);
+    // Nothing follows the end: a reader that starts after it stops instead of waiting.
+    if (entry.ended) entry.log.close();
     this.sweep(now);
   }
 
@@ -107,49 +106,17 @@ export class MemoryStore implements ResumeStore {
     if (options.after !== undefined && !after) {
       throw new TypeError(`fieldstream: invalid position ${JSON.stringify(options.after)}`);
     }
-    let next = entry && after ? firstAfter(entry.positions, after) : 0;
-    let over = entry === undefined;
-    const signal = options.signal;
-    return {
-      next: async (): Promise<IteratorResult<StoredEvent>> => {
-        for (;;) {
-          if (over || !entry || signal?.aborted) {
-            over = true;
-            return { value: undefined, done: true };
-          }
-          const stored = entry.events[next];
-          if (stored) {
-            next++;
-            if (isTerminal(stored.event)) over = true;
-            return { value: stored, done: false };
-          }
-          if (entry.removed || entry.ended) {
-            over = true;
-            continue;
-          }
-          await waitFor(entry, signal);
-        }
-      },
-      return: async (): Promise<IteratorResult<StoredEvent>> => {
-        over = true;
-        if (entry) this.wake(entry);
-        return { value: undefined, done: true };
-      },
-    };
-  }
-
-  private wake(entry: Entry): void {
-    if (entry.waiters.size === 0) return;
-    const waiting = [...entry.waiters];
-    entry.waiters.clear();
-    for (const resolve of waiting) resolve();
+    if (!entry) return { next: async () => ({ value: undefined, done: true }) };
+    const from = after ? firstAfter(entry.positions, after) : 0;
+    return entry.log
+      .follow((stored) => isTerminal(stored.event), from, options.signal)
+      [Symbol.asyncIterator]();
   }
 
   private remove(streamId: string, entry: Entry): void {
     this.entries.delete(streamId);
     this.chars -= entry.chars;
-    entry.removed = true;
-    this.wake(entry);
+    entry.log.close();
   }
 
   /** Drops expired streams, then the least recently written while over a bound. */
@@ -175,18 +142,3 @@ function firstAfter(positions: readonly Position[], after: Position): number {
 }
 
 /** Resolves at the next append to the entry, its removal, or the signal's abort. */
-function waitFor(entry: Entry, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      signal?.removeEventListener("abort", done);
-      entry.waiters.delete(done);
-      resolve();
-    };
-    entry.waiters.add(done);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}

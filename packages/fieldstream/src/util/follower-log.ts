@@ -1,11 +1,13 @@
 // An append-only log that any number of readers follow from the start at their own pace: each gets
 // every entry in order, then waits for the next. Streams, the server's producer and its stores use it.
 
+import { follow } from "./signals.js";
+
 /** An append-only list of entries with readers that follow it live. */
 export class FollowerLog<T> {
   readonly entries: T[] = [];
   /** Readers waiting for the next entry; woken all at once, then forgotten. */
-  private waiters: (() => void)[] = [];
+  private waiters = new Set<() => void>();
   private closed = false;
 
   get length(): number {
@@ -28,36 +30,53 @@ export class FollowerLog<T> {
     return this.closed;
   }
 
-  /** Resolves when an entry is added or the log closes. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves when an entry is added, the log closes, or `signal` aborts (its listener then removed). */
+  changed(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        signal?.removeEventListener("abort", done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
   }
 
   /**
-   * Every entry from `from` on, then live ones, ending after the first entry `isLast` accepts or
-   * when the log closes.
+   * Every entry from `from` on, then live ones, ending after the first entry `isLast` accepts, when
+   * the log closes, or when `signal` aborts.
    */
-  follow(isLast: (entry: T) => boolean = () => false, from = 0): AsyncIterable<T> {
+  follow(isLast: (entry: T) => boolean = () => false, from = 0, signal?: AbortSignal): AsyncIterable<T> {
     return {
       [Symbol.asyncIterator]: () => {
         let next = from;
         let over = false;
+        // Aborted by `signal` or by `return()`, which must also end a `next()` still waiting.
+        const stop = new AbortController();
+        const release = follow(stop, signal);
+        const end = (): IteratorResult<T> => {
+          over = true;
+          release();
+          return { value: undefined, done: true };
+        };
         return {
           next: async (): Promise<IteratorResult<T>> => {
             for (;;) {
-              if (over) return { value: undefined, done: true };
+              if (over || stop.signal.aborted) return end();
               if (next < this.entries.length) {
                 const entry = this.entries[next++]!;
-                if (isLast(entry)) over = true;
+                if (isLast(entry)) end();
                 return { value: entry, done: false };
               }
-              if (this.closed) return { value: undefined, done: true };
-              await this.changed();
+              if (this.closed) return end();
+              await this.changed(stop.signal);
             }
           },
           return: async (): Promise<IteratorResult<T>> => {
-            over = true;
-            return { value: undefined, done: true };
+            stop.abort();
+            return end();
           },
         };
       },
@@ -65,9 +84,9 @@ export class FollowerLog<T> {
   }
 
   private wake(): void {
-    const waiting = this.waiters;
-    if (waiting.length === 0) return;
-    this.waiters = [];
+    if (this.waiters.size === 0) return;
+    const waiting = [...this.waiters];
+    this.waiters.clear();
     for (const resolve of waiting) resolve();
   }
 }
