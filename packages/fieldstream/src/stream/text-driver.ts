@@ -53,7 +53,7 @@ export function textDriver(source: SourceInput, retry?: RetryHook): Driver {
 }
 
 /** One attempt: its source read to the end (or until the attempt is given up), then settled. */
-export async function readAttempt(input: SourceInput, writer: StreamWriter): Promise<AttemptOutcome> {
+async function readAttempt(input: SourceInput, writer: StreamWriter): Promise<AttemptOutcome> {
   const signal = writer.attemptSignal;
   try {
     const source = typeof input === "function" ? await input(signal) : input;

@@ -10,10 +10,6 @@ export class FollowerLog<T> {
   private waiters = new Set<() => void>();
   private closed = false;
 
-  get length(): number {
-    return this.entries.length;
-  }
-
   push(entry: T): void {
     if (this.closed) return;
     this.entries.push(entry);
@@ -24,10 +20,6 @@ export class FollowerLog<T> {
   close(): void {
     this.closed = true;
     this.wake();
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 
   /** Resolves when an entry is added, the log closes, or `signal` aborts (its listener then removed). */
